@@ -1,0 +1,132 @@
+"""The data contract as data: files, columns, keys, vocabularies and dues bands.
+
+One source of truth for the importer, the sample generator, the metrics and the labels;
+see ../shared/spec/data-contract.md for the prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CATEGORIES = ("domestic", "commercial", "industrial", "institutional", "agricultural", "other")
+ACTIVITIES = ("otp_verified", "app_downloaded", "app_trained", "contacted")
+CHANNELS = ("smart_app", "upi", "counter", "bank", "other")
+COMPLAINT_CATEGORIES = ("recharge", "billing", "meter", "app", "supply", "other")
+TARGET_METRICS = ("otp_verified", "app_downloaded", "negative_cleared")
+LEVELS = ("zone", "circle", "division", "area")
+
+# Dues bands by arrears in paise: (band number, lower bound exclusive, upper bound inclusive).
+# "up to ₹1,000" includes ₹1,000.00; ₹1,000.01 falls in the second band, and so on.
+DUES_BANDS = (
+    (1, 0, 1_000_00),
+    (2, 1_000_00, 5_000_00),
+    (3, 5_000_00, 25_000_00),
+    (4, 25_000_00, 1_00_000_00),
+    (5, 1_00_000_00, None),
+)
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One contract file: its columns (required first), key, and column kinds."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    key: tuple[str, ...]
+    kinds: dict[str, str]  # column -> text | code | account | date | timestamp | amount | number | int | vocab:<name>
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+FILES: dict[str, FileSpec] = {
+    "hierarchy": FileSpec(
+        "hierarchy",
+        required=("zone_code", "zone_name", "chief_engineer", "circle_code", "circle_name",
+                  "division_code", "division_name", "area_code", "area_name"),
+        # zone/circle/division_name_hi are this product's optional extension (docs/data.md).
+        optional=("superintending_engineer", "executive_engineer", "subdivision_code",
+                  "subdivision_name", "sdo", "area_name_hi", "district",
+                  "zone_name_hi", "circle_name_hi", "division_name_hi"),
+        key=("area_code",),
+        kinds={"zone_code": "code", "circle_code": "code", "division_code": "code",
+               "area_code": "code", "subdivision_code": "code"},
+    ),
+    "consumers": FileSpec(
+        "consumers",
+        required=("account_no", "area_code", "category"),
+        optional=("meter_no", "smart_meter_since", "load_kw", "amisp"),
+        key=("account_no",),
+        kinds={"account_no": "account", "area_code": "code", "category": "vocab:category",
+               "smart_meter_since": "date", "load_kw": "number"},
+    ),
+    "balances": FileSpec(
+        "balances",
+        required=("account_no", "as_of", "balance_inr"),
+        optional=(),
+        key=("account_no", "as_of"),
+        kinds={"account_no": "account", "as_of": "date", "balance_inr": "amount"},
+    ),
+    "activities": FileSpec(
+        "activities",
+        required=("activity_id", "account_no", "activity", "occurred_at"),
+        optional=("campaign_id", "staff_id"),
+        key=("activity_id",),
+        kinds={"activity_id": "code", "account_no": "account", "activity": "vocab:activity",
+               "occurred_at": "timestamp"},
+    ),
+    "recharges": FileSpec(
+        "recharges",
+        required=("txn_id", "account_no", "paid_at", "amount_inr", "channel"),
+        optional=(),
+        key=("txn_id",),
+        kinds={"txn_id": "code", "account_no": "account", "paid_at": "timestamp",
+               "amount_inr": "amount", "channel": "vocab:channel"},
+    ),
+    "complaints": FileSpec(
+        "complaints",
+        required=("ticket_id", "area_code", "help_desk", "opened_at", "category"),
+        optional=("resolved_at",),
+        key=("ticket_id",),
+        kinds={"ticket_id": "code", "area_code": "code", "opened_at": "timestamp",
+               "resolved_at": "timestamp", "category": "vocab:complaint_category"},
+    ),
+    "campaigns": FileSpec(
+        "campaigns",
+        required=("campaign_id", "name", "start_date", "end_date"),
+        optional=("name_hi",),
+        key=("campaign_id",),
+        kinds={"campaign_id": "code", "start_date": "date", "end_date": "date"},
+    ),
+    "targets": FileSpec(
+        "targets",
+        required=("campaign_id", "level", "code", "metric", "target"),
+        optional=(),
+        key=("campaign_id", "level", "code", "metric"),
+        kinds={"campaign_id": "code", "level": "vocab:level", "code": "code",
+               "metric": "vocab:target_metric", "target": "int"},
+    ),
+}
+
+# Files in the order a load applies them: referenced before referencing.
+LOAD_ORDER = ("hierarchy", "campaigns", "consumers", "targets", "balances", "activities",
+              "recharges", "complaints")
+
+VOCABULARIES = {
+    "category": CATEGORIES,
+    "activity": ACTIVITIES,
+    "channel": CHANNELS,
+    "complaint_category": COMPLAINT_CATEGORIES,
+    "target_metric": TARGET_METRICS,
+    "level": LEVELS,
+}
+
+
+def dues_band(arrears_paise: int) -> int:
+    """Return the dues band (1-5) of a positive arrears amount in paise."""
+    for band, low, high in DUES_BANDS:
+        if arrears_paise > low and (high is None or arrears_paise <= high):
+            return band
+    raise ValueError(f"arrears must be positive, got {arrears_paise}")

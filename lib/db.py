@@ -1,0 +1,118 @@
+"""One SQLAlchemy engine per database URL, built lazily from configuration.
+
+URL order: the ``DATABASE_URL`` environment variable, then ``[connections.sql] url`` in
+``.streamlit/secrets.toml``, then the embedded SQLite file ``data/campaign.db`` (WAL mode,
+foreign keys on). The schema is created on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import Connection
+
+from lib.schema import meta, metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB = DATA_DIR / "campaign.db"
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def database_url(explicit: str | None = None) -> str:
+    """Return the database URL to use: explicit, environment, secrets file, or embedded default."""
+    if explicit:
+        return normalise_url(explicit)
+    if os.environ.get("DATABASE_URL"):
+        return normalise_url(os.environ["DATABASE_URL"])
+    if SECRETS_FILE.exists():
+        with SECRETS_FILE.open("rb") as fh:
+            url = tomllib.load(fh).get("connections", {}).get("sql", {}).get("url")
+        if url:
+            return normalise_url(url)
+    return f"sqlite:///{DEFAULT_DB}"
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs (SQLAlchemy would otherwise pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """Return the shared engine for ``url`` (resolved as in ``database_url``), creating the schema once."""
+    resolved = database_url(url)
+    with _lock:
+        engine = _engines.get(resolved)
+        if engine is None:
+            engine = _build_engine(resolved)
+            metadata.create_all(engine)
+            _engines[resolved] = engine
+    return engine
+
+
+def _build_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; issue it ourselves so a load is
+        # one real transaction (the documented SQLAlchemy recipe).
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # let the "begin" listener open transactions
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def dispose_engine(url: str | None = None) -> None:
+    """Close and forget the engine for ``url`` (tests and the benchmark use this)."""
+    resolved = database_url(url)
+    with _lock:
+        engine = _engines.pop(resolved, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def is_postgres(conn: Connection | Engine) -> bool:
+    """Say whether the connection talks to PostgreSQL."""
+    return conn.dialect.name == "postgresql"
+
+
+def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
+    """Read one value from the meta table."""
+    value = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+    return default if value is None else value
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    """Write one value to the meta table (insert or replace)."""
+    updated = conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount
+    if not updated:
+        conn.execute(meta.insert().values(key=key, value=value))
+
+
+def data_version(engine: Engine) -> int:
+    """Return the counter that every landed load increments (the cache key of all figures)."""
+    with engine.connect() as conn:
+        return int(get_meta(conn, "data_version", "0"))

@@ -1,0 +1,511 @@
+"""The metrics layer: one function per question; a scope and a period in, a DataFrame out.
+
+Every definition follows ../shared/spec/data-contract.md. Figures come from the rollup tables
+(lib.rollup), aggregated in SQL and joined to the small hierarchy table, so a question never
+touches raw consumer or balance rows; patterns of days (see lib.schema) turn "distinct accounts
+in a period" and "negative at start, cleared by the end" into sums over a few hundred rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import BigInteger, and_, case, cast, func, or_, select
+from sqlalchemy.engine import Connection, Engine
+
+from lib.contract import ACTIVITIES, LEVELS
+from lib.db import get_meta
+from lib.schema import (
+    complaints,
+    hierarchy,
+    r_activity_daily,
+    r_activity_pattern,
+    r_balance_daily,
+    r_cleared_daily,
+    r_consumers,
+    r_neg_pattern,
+    r_recharge_daily,
+)
+
+# The KPI keys, in the order the CLI and the tiles show them.
+KPI_KEYS = (
+    "consumers", "negative_balance", "arrears_inr", "negative_at_start", "negative_cleared",
+    "otp_verified", "app_downloaded", "app_trained", "contacted", "verification_coverage",
+    "app_coverage", "recharge_count", "recharge_inr", "app_recharge_share",
+    "complaints_received", "complaints_resolved", "complaints_open", "resolution_hours_median",
+)
+RATIO_KEYS = ("verification_coverage", "app_coverage", "app_recharge_share")
+RUPEE_KEYS = ("arrears_inr", "recharge_inr")
+FLOAT_KEYS = RATIO_KEYS + RUPEE_KEYS + ("resolution_hours_median",)
+COUNT_KEYS = tuple(k for k in KPI_KEYS if k not in FLOAT_KEYS)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Hierarchy and category filters: OR within a level, AND across levels; empty = all."""
+
+    zones: tuple[str, ...] = ()
+    circles: tuple[str, ...] = ()
+    divisions: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, zones: Iterable[str] = (), circles: Iterable[str] = (),
+           divisions: Iterable[str] = (), areas: Iterable[str] = (),
+           categories: Iterable[str] = ()) -> Scope:
+        """Build a scope from any iterables (sorted, de-duplicated, categories lower-case)."""
+        return cls(tuple(sorted(set(zones))), tuple(sorted(set(circles))),
+                   tuple(sorted(set(divisions))), tuple(sorted(set(areas))),
+                   tuple(sorted({c.lower() for c in categories})))
+
+    def hierarchy_conditions(self) -> list:
+        """WHERE conditions on the hierarchy table."""
+        conds = []
+        for values, col in ((self.zones, hierarchy.c.zone_code),
+                            (self.circles, hierarchy.c.circle_code),
+                            (self.divisions, hierarchy.c.division_code),
+                            (self.areas, hierarchy.c.area_code)):
+            if values:
+                conds.append(col.in_(values))
+        return conds
+
+    def narrowed(self, level: str, code: str) -> Scope:
+        """The same scope narrowed to one unit of a level (for drill-downs)."""
+        field_name = {"zone": "zones", "circle": "circles", "division": "divisions",
+                      "area": "areas"}[level]
+        return Scope(**{**self.__dict__, field_name: (code,)})
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of IST days."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> list[date]:
+        """Every day of the period."""
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+
+@dataclass(frozen=True)
+class _DayIndex:
+    """Where a pattern's first character sits, and how long patterns are."""
+
+    day0: date | None
+    days: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def at(self, d: date) -> int:
+        return (d - self.day0).days if self.day0 else -1
+
+    @property
+    def last(self) -> date | None:
+        return self.day0 + timedelta(days=self.days - 1) if self.day0 else None
+
+
+def _day_index(conn: Connection, prefix: str) -> _DayIndex:
+    day0 = get_meta(conn, f"{prefix}_day0", "")
+    if not day0:
+        return _DayIndex(None)
+    return _DayIndex(date.fromisoformat(day0), int(get_meta(conn, f"{prefix}_days", "0")))
+
+
+def level_code(level: str):
+    """The hierarchy column holding the code of a level."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    return hierarchy.c[f"{level}_code"]
+
+
+def _sum(col):
+    # PostgreSQL's sum(bigint) is numeric; cast so both databases return integers.
+    return cast(func.coalesce(func.sum(col), 0), BigInteger)
+
+
+def _frame(conn: Connection, query, columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(conn.execute(query).all(), columns=list(columns))
+
+
+def _scoped(table, scope: Scope, level: str | None, values: list, *, where: Sequence = (),
+            by: Sequence = (), categories: bool = True):
+    """SELECT [unit code,] [by...,] values FROM table JOIN hierarchy WHERE scope GROUP BY ..."""
+    group = ([level_code(level).label("g")] if level else []) + list(by)
+    query = (select(*group, *values)
+             .select_from(table.join(hierarchy, table.c.area_code == hierarchy.c.area_code))
+             .where(*scope.hierarchy_conditions(), *where))
+    if categories and scope.categories:
+        query = query.where(table.c.category.in_(scope.categories))
+    return query.group_by(*group) if group else query
+
+
+# --- the period figures --------------------------------------------------------------------
+
+
+def kpis(engine: Engine, scope: Scope, period: Period) -> dict:
+    """The headline KPI object of the contract: JSON-ready (ints, floats, None)."""
+    row = headline(engine, scope, period).iloc[0]
+    return {key: _plain(row[key], key) for key in KPI_KEYS}
+
+
+def _plain(value, key: str):
+    if value is None or pd.isna(value):
+        return None
+    return float(value) if key in FLOAT_KEYS else int(value)
+
+
+def headline(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """One row with every KPI for the scope and period."""
+    with engine.connect() as conn:
+        return _period_metrics(conn, scope, period, None).reset_index(drop=True)
+
+
+def by_unit(engine: Engine, scope: Scope, period: Period, level: str) -> pd.DataFrame:
+    """Every KPI per unit of a level (zone, circle, division, area), with the unit's names."""
+    with engine.connect() as conn:
+        units = _units(conn, scope, level)
+        figures = _period_metrics(conn, scope, period, level)
+    return units.merge(figures, on="code", how="left").pipe(_fill_counts)
+
+
+def _units(conn: Connection, scope: Scope, level: str) -> pd.DataFrame:
+    """The units of a level in scope: code, name, Hindi name (and CE and zone for zones)."""
+    code = level_code(level)
+    cols = [code.label("code"), func.min(hierarchy.c[f"{level}_name"]).label("name"),
+            func.min(hierarchy.c[f"{level}_name_hi"]).label("name_hi")]
+    if level != "zone":
+        cols.append(func.min(hierarchy.c.zone_code).label("zone_code"))
+    if level in ("zone",):
+        cols.append(func.min(hierarchy.c.chief_engineer).label("chief_engineer"))
+    query = select(*cols).where(*scope.hierarchy_conditions()).group_by(code).order_by(code)
+    return pd.DataFrame(conn.execute(query).mappings().all(),
+                        columns=[c.name for c in cols])
+
+
+def _fill_counts(df: pd.DataFrame) -> pd.DataFrame:
+    for key in COUNT_KEYS:
+        if key in df:
+            df[key] = df[key].fillna(0).astype("int64")
+    for key in RUPEE_KEYS:
+        if key in df:
+            df[key] = df[key].fillna(0.0)
+    return df
+
+
+def _period_metrics(conn: Connection, scope: Scope, period: Period,
+                    level: str | None) -> pd.DataFrame:
+    """Every KPI for the period, one row per unit of ``level`` (or one row), keyed by 'code'."""
+    parts = [
+        _consumer_counts(conn, scope, level),
+        _negative_on(conn, scope, period.end, level),
+        _negative_start_cleared(conn, scope, period, level),
+        _activities_in(conn, scope, period, level),
+        _recharges_in(conn, scope, period, level),
+        _complaints_in(conn, scope, period, level),
+    ]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.merge(part, on="g", how="outer")
+    if out.empty:
+        out = pd.DataFrame({"g": ["*"]} if level is None else {"g": []})
+    out = _fill_counts(out)
+    _ratios(out)
+    out = out.rename(columns={"g": "code"})
+    return out[["code", *KPI_KEYS]]
+
+
+def _ratios(df: pd.DataFrame) -> None:
+    consumers_ = df["consumers"].where(df["consumers"] > 0)
+    df["verification_coverage"] = df["otp_ever"] / consumers_
+    df["app_coverage"] = df["app_ever"] / consumers_
+    rupees = df["recharge_inr"].where(df["recharge_inr"] > 0)
+    df["app_recharge_share"] = df["app_inr"] / rupees
+
+
+def _one(level: str | None, df: pd.DataFrame) -> pd.DataFrame:
+    """Give the single-row (whole scope) result the same key column as grouped ones."""
+    if level is None:
+        df.insert(0, "g", "*")
+    return df
+
+
+def _consumer_counts(conn, scope, level) -> pd.DataFrame:
+    q = _scoped(r_consumers, scope, level, [_sum(r_consumers.c.n).label("consumers")])
+    return _one(level, _frame(conn, q, (["g"] if level else []) + ["consumers"]))
+
+
+def _negative_on(conn, scope, day: date, level) -> pd.DataFrame:
+    """Negative-balance accounts and arrears on one day (latest snapshot as of that day)."""
+    idx = _day_index(conn, "balance")
+    cols = (["g"] if level else []) + ["negative_balance", "arrears_inr"]
+    if idx.day0 is None or day < idx.day0:
+        return _one(level, pd.DataFrame([[0, 0.0]] if not level else [], columns=cols[-2:]))
+    effective = min(day, idx.last)  # after the last snapshot, every account keeps its state
+    q = _scoped(r_balance_daily, scope, level,
+                [_sum(r_balance_daily.c.n), _sum(r_balance_daily.c.arrears_paise)],
+                where=[r_balance_daily.c.day == effective])
+    df = _frame(conn, q, cols)
+    df["arrears_inr"] = df["arrears_inr"] / 100.0
+    return _one(level, df)
+
+
+def _char_at(patterns: pd.Series, i: int) -> pd.Series:
+    """The pattern character for day index i: before day 0 nothing, after the end the last."""
+    if i < 0:
+        return pd.Series(".", index=patterns.index)
+    return patterns.str[i].fillna(patterns.str[-1])
+
+
+def _negative_start_cleared(conn, scope, period: Period, level) -> pd.DataFrame:
+    idx = _day_index(conn, "balance")
+    by = [r_neg_pattern.c.pattern]
+    q = _scoped(r_neg_pattern, scope, level, [_sum(r_neg_pattern.c.n).label("n")], by=by)
+    df = _frame(conn, q, (["g"] if level else []) + ["pattern", "n"])
+    df = _one(level, df) if level is None else df
+    if df.empty or idx.day0 is None:
+        return pd.DataFrame({"g": ["*"] if level is None else [], "negative_at_start": 0,
+                             "negative_cleared": 0})
+    before = _char_at(df["pattern"], idx.at(period.start - timedelta(days=1))) == "N"
+    after = _char_at(df["pattern"], idx.at(period.end)) == "P"
+    df["negative_at_start"] = df["n"].where(before, 0)
+    df["negative_cleared"] = df["n"].where(before & after, 0)
+    return df.groupby("g", as_index=False)[["negative_at_start", "negative_cleared"]].sum()
+
+
+def _any_one(patterns: pd.Series, i: int, j: int) -> pd.Series:
+    """Whether a pattern has a '1' between day indexes i and j (inclusive)."""
+    i, j = max(i, 0), j + 1
+    if j <= i:
+        return pd.Series(False, index=patterns.index)
+    return patterns.str.slice(i, j).str.contains("1", regex=False)
+
+
+def _activity_patterns(conn, scope, level) -> pd.DataFrame:
+    by = [r_activity_pattern.c.activity, r_activity_pattern.c.pattern]
+    q = _scoped(r_activity_pattern, scope, level, [_sum(r_activity_pattern.c.n)], by=by)
+    df = _frame(conn, q, (["g"] if level else []) + ["activity", "pattern", "n"])
+    return _one(level, df) if level is None else df
+
+
+def _activities_in(conn, scope, period: Period, level) -> pd.DataFrame:
+    """Distinct accounts per activity in the period, and ever up to its end (for coverage)."""
+    idx = _day_index(conn, "activity")
+    df = _activity_patterns(conn, scope, level)
+    columns = [*ACTIVITIES, "otp_ever", "app_ever"]
+    if df.empty or idx.day0 is None:
+        return pd.DataFrame({"g": ["*"] if level is None else [], **{c: 0 for c in columns}})
+    start, end = idx.at(period.start), idx.at(period.end)
+    df["in_period"] = df["n"].where(_any_one(df["pattern"], start, end), 0)
+    df["ever"] = df["n"].where(_any_one(df["pattern"], 0, end), 0)
+    wide = df.pivot_table(index="g", columns="activity", values="in_period", aggfunc="sum")
+    wide = wide.reindex(columns=list(ACTIVITIES), fill_value=0).fillna(0)
+    ever = df.pivot_table(index="g", columns="activity", values="ever", aggfunc="sum")
+    wide["otp_ever"] = ever.get("otp_verified", 0)
+    wide["app_ever"] = ever.get("app_downloaded", 0)
+    return wide.fillna(0).astype("int64").reset_index().rename_axis(columns=None)
+
+
+def _recharges_in(conn, scope, period: Period, level) -> pd.DataFrame:
+    t = r_recharge_daily
+    app = case((t.c.channel == "smart_app", t.c.amount_paise), else_=0)
+    q = _scoped(t, scope, level, [_sum(t.c.n), _sum(t.c.amount_paise), _sum(app)],
+                where=[t.c.day.between(period.start, period.end)])
+    df = _frame(conn, q, (["g"] if level else []) + ["recharge_count", "recharge_inr", "app_inr"])
+    df["recharge_inr"] = df["recharge_inr"] / 100.0
+    df["app_inr"] = df["app_inr"] / 100.0
+    return _one(level, df)
+
+
+def _complaints_in(conn, scope, period: Period, level) -> pd.DataFrame:
+    c = complaints
+    received = _sum(case((c.c.opened_day.between(period.start, period.end), 1), else_=0))
+    resolved = _sum(case((c.c.resolved_day.between(period.start, period.end), 1), else_=0))
+    still_open = _sum(case((and_(c.c.opened_day <= period.end,
+                                 or_(c.c.resolved_day.is_(None), c.c.resolved_day > period.end)),
+                            1), else_=0))
+    q = _scoped(c, scope, level, [received, resolved, still_open], categories=False)
+    cols = (["g"] if level else []) + ["complaints_received", "complaints_resolved",
+                                       "complaints_open"]
+    counts = _one(level, _frame(conn, q, cols))
+    medians = _median_resolution(conn, scope, level, [c.c.resolved_day.between(period.start,
+                                                                               period.end)])
+    return counts.merge(medians, on="g", how="left")
+
+
+def _median_resolution(conn, scope, level, where, by: Sequence = ()) -> pd.DataFrame:
+    """Median hours from opened to resolved per group, computed in SQL with window functions."""
+    c = complaints
+    group = ([level_code(level).label("g")] if level else []) + list(by)
+    partition = [g for g in group]
+    inner = (select(*group, c.c.resolution_seconds.label("s"),
+                    func.row_number().over(partition_by=partition or None,
+                                           order_by=c.c.resolution_seconds).label("rn"),
+                    func.count().over(partition_by=partition or None).label("cnt"))
+             .select_from(c.join(hierarchy, c.c.area_code == hierarchy.c.area_code))
+             .where(*scope.hierarchy_conditions(), *where)).subquery()
+    outer_group = [inner.c[g.name] for g in group]
+    middle = or_(inner.c.rn == (inner.c.cnt + 1) // 2, inner.c.rn == (inner.c.cnt + 2) // 2)
+    q = select(*outer_group, func.avg(inner.c.s)).where(middle)
+    if outer_group:
+        q = q.group_by(*outer_group)
+    names = [g.name for g in group] + ["resolution_hours_median"]
+    df = _frame(conn, q, names)
+    df["resolution_hours_median"] = df["resolution_hours_median"].astype(float) / 3600.0
+    if level is None and not by:
+        df.insert(0, "g", "*")
+        if df.empty:
+            df.loc[0] = ["*", None]
+    return df
+
+
+# --- day by day ------------------------------------------------------------------------------
+
+
+def daily(engine: Engine, scope: Scope, period: Period, level: str | None = None) -> pd.DataFrame:
+    """Every KPI for each day of the period (from = to = that day), optionally per unit."""
+    with engine.connect() as conn:
+        return _daily_metrics(conn, scope, period, level)
+
+
+def _daily_metrics(conn, scope, period: Period, level) -> pd.DataFrame:
+    days = period.days
+    keys = ["g", "day"]
+    grid_units = (_units(conn, scope, level)["code"].tolist() if level else ["*"])
+    out = pd.MultiIndex.from_product([grid_units, days], names=keys).to_frame(index=False)
+
+    cons = _consumer_counts(conn, scope, level)
+    out = out.merge(cons, on="g", how="left")
+
+    # negative on d and on d-1, carrying the last snapshot forward
+    idx = _day_index(conn, "balance")
+    bal = _balance_days(conn, scope, level, idx, [days[0] - timedelta(days=1), *days])
+    out = out.merge(bal, on=keys, how="left")
+    prev = bal.assign(day=bal["day"] + timedelta(days=1)).rename(
+        columns={"negative_balance": "negative_at_start"}).drop(columns="arrears_inr")
+    out = out.merge(prev, on=keys, how="left")
+
+    t = r_cleared_daily
+    q = _scoped(t, scope, level, [_sum(t.c.n)], by=[t.c.day],
+                where=[t.c.day.between(period.start, period.end)])
+    out = out.merge(_one(level, _frame(conn, q, _cols(level, "day", "negative_cleared")))
+                    if level is None else _frame(conn, q, _cols(level, "day", "negative_cleared")),
+                    on=keys, how="left")
+
+    t = r_activity_daily
+    q = _scoped(t, scope, level, [_sum(t.c.n)], by=[t.c.day, t.c.activity],
+                where=[t.c.day.between(period.start, period.end)])
+    acts = _frame(conn, q, _cols(level, "day", "activity", "n"))
+    acts = _one(level, acts) if level is None else acts
+    wide = (acts.pivot_table(index=keys, columns="activity", values="n", aggfunc="sum")
+            .reindex(columns=list(ACTIVITIES)).reset_index().rename_axis(columns=None))
+    out = out.merge(wide, on=keys, how="left")
+    out = out.merge(_coverage_days(conn, scope, level, days), on=keys, how="left")
+
+    t = r_recharge_daily
+    app = case((t.c.channel == "smart_app", t.c.amount_paise), else_=0)
+    q = _scoped(t, scope, level, [_sum(t.c.n), _sum(t.c.amount_paise), _sum(app)], by=[t.c.day],
+                where=[t.c.day.between(period.start, period.end)])
+    rech = _frame(conn, q, _cols(level, "day", "recharge_count", "recharge_inr", "app_inr"))
+    rech = _one(level, rech) if level is None else rech
+    rech[["recharge_inr", "app_inr"]] = rech[["recharge_inr", "app_inr"]] / 100.0
+    out = out.merge(rech, on=keys, how="left")
+
+    out = out.merge(_complaint_days(conn, scope, level, period), on=keys, how="left")
+    out = _fill_counts(out)
+    out["app_inr"] = out["app_inr"].fillna(0.0)
+    _ratios(out)
+    out = out.rename(columns={"g": "code"})
+    cols = ["day", *KPI_KEYS] if level is None else ["code", "day", *KPI_KEYS]
+    return out[cols].sort_values(cols[:2] if level else ["day"]).reset_index(drop=True)
+
+
+def _cols(level, *names: str) -> list[str]:
+    return (["g"] if level else []) + list(names)
+
+
+def _balance_days(conn, scope, level, idx: _DayIndex, days: list[date]) -> pd.DataFrame:
+    """Negative count and arrears for each of ``days`` (0 before the first snapshot)."""
+    keys = ["g", "day"]
+    if idx.day0 is None:
+        return pd.DataFrame(columns=[*keys, "negative_balance", "arrears_inr"])
+    effective = {d: min(d, idx.last) for d in days if d >= idx.day0}
+    t = r_balance_daily
+    q = _scoped(t, scope, level, [_sum(t.c.n), _sum(t.c.arrears_paise)], by=[t.c.day],
+                where=[t.c.day.in_(sorted(set(effective.values())))]) if effective else None
+    found = (_frame(conn, q, _cols(level, "day", "negative_balance", "arrears_inr"))
+             if q is not None else pd.DataFrame(columns=_cols(level, "day", "negative_balance",
+                                                               "arrears_inr")))
+    found = _one(level, found) if level is None else found
+    rows = []
+    for d, eff in effective.items():
+        rows.append(found[found["day"] == eff].assign(day=d))
+    df = pd.concat(rows) if rows else found.iloc[0:0]
+    df["arrears_inr"] = df["arrears_inr"].astype(float) / 100.0
+    return df
+
+
+def _coverage_days(conn, scope, level, days: list[date]) -> pd.DataFrame:
+    """Accounts ever OTP-verified / ever with the app, up to each day."""
+    idx = _day_index(conn, "activity")
+    df = _activity_patterns(conn, scope, level)
+    df = df[df["activity"].isin(["otp_verified", "app_downloaded"])]
+    rows = []
+    for d in days:
+        if idx.day0 is None or df.empty:
+            continue
+        ever = df["n"].where(_any_one(df["pattern"], 0, idx.at(d)), 0)
+        part = df.assign(ever=ever).pivot_table(index="g", columns="activity", values="ever",
+                                                aggfunc="sum")
+        rows.append(pd.DataFrame({"g": part.index, "day": d,
+                                  "otp_ever": part.get("otp_verified", 0),
+                                  "app_ever": part.get("app_downloaded", 0)}))
+    if not rows:
+        return pd.DataFrame(columns=["g", "day", "otp_ever", "app_ever"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def _complaint_days(conn, scope, level, period: Period) -> pd.DataFrame:
+    """Complaints received, resolved, open at the end of, and median resolution, per day."""
+    c = complaints
+    keys = ["g", "day"]
+
+    def per_day(day_col, name):
+        q = _scoped(c, scope, level, [func.count()], by=[day_col.label("day")],
+                    where=[day_col.between(period.start, period.end)], categories=False)
+        df = _frame(conn, q, _cols(level, "day", name))
+        return _one(level, df) if level is None else df
+
+    def before(day_col, name):
+        q = _scoped(c, scope, level, [func.count()], where=[day_col < period.start],
+                    categories=False)
+        df = _frame(conn, q, _cols(level, name))
+        return _one(level, df) if level is None else df
+
+    units = _units(conn, scope, level)["code"].tolist() if level else ["*"]
+    grid = pd.MultiIndex.from_product([units, period.days], names=keys).to_frame(index=False)
+    grid = grid.merge(per_day(c.c.opened_day, "complaints_received"), on=keys, how="left")
+    grid = grid.merge(per_day(c.c.resolved_day, "complaints_resolved"), on=keys, how="left")
+    grid = grid.merge(before(c.c.opened_day, "opened_before"), on="g", how="left")
+    grid = grid.merge(before(c.c.resolved_day, "resolved_before"), on="g", how="left")
+    grid = grid.fillna(0).sort_values(keys)
+    # open at the end of d = opened up to d minus resolved up to d (resolved never precedes opened)
+    opened = grid.groupby("g")["complaints_received"].cumsum() + grid["opened_before"]
+    closed = grid.groupby("g")["complaints_resolved"].cumsum() + grid["resolved_before"]
+    grid["complaints_open"] = (opened - closed).astype("int64")
+    med = _median_resolution(conn, scope, level,
+                             [c.c.resolved_day.between(period.start, period.end)],
+                             by=[c.c.resolved_day.label("day")])
+    if level is None:
+        med.insert(0, "g", "*")
+    grid = grid.merge(med, on=keys, how="left")
+    return grid[[*keys, "complaints_received", "complaints_resolved", "complaints_open",
+                 "resolution_hours_median"]]
