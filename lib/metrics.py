@@ -206,7 +206,7 @@ def _period_metrics(conn: Connection, scope: Scope, period: Period,
     """Every KPI for the period, one row per unit of ``level`` (or one row), keyed by 'code'."""
     parts = [
         _consumer_counts(conn, scope, level),
-        _negative_on(conn, scope, period.end, level),
+        negative_on(conn, scope, period.end, level),
         _negative_start_cleared(conn, scope, period, level),
         _activities_in(conn, scope, period, level),
         _recharges_in(conn, scope, period, level),
@@ -243,7 +243,7 @@ def _consumer_counts(conn, scope, level) -> pd.DataFrame:
     return _one(level, _frame(conn, q, (["g"] if level else []) + ["consumers"]))
 
 
-def _negative_on(conn, scope, day: date, level) -> pd.DataFrame:
+def negative_on(conn: Connection, scope: Scope, day: date, level: str | None) -> pd.DataFrame:
     """Negative-balance accounts and arrears on one day (latest snapshot as of that day)."""
     idx = _day_index(conn, "balance")
     cols = (["g"] if level else []) + ["negative_balance", "arrears_inr"]

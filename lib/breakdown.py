@@ -1,0 +1,139 @@
+"""Breakdowns behind the topic pages: dues bands, recharge channels, help desks, and the
+negative-balance account list a field team works through."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.engine import Engine
+
+from lib.contract import CHANNELS, DUES_BANDS
+from lib.metrics import (
+    Period,
+    Scope,
+    _day_index,
+    _frame,
+    _median_resolution,
+    _scoped,
+    _sum,
+)
+from lib.schema import (
+    activities,
+    balances,
+    complaints,
+    consumers,
+    hierarchy,
+    r_balance_daily,
+    r_recharge_daily,
+)
+
+ACCOUNT_LIST_LIMIT = 5_000  # one area's list; a field team cannot work through more at once
+
+
+def dues_bands(engine: Engine, scope: Scope, day: date) -> pd.DataFrame:
+    """Negative-balance consumers and arrears on ``day`` by dues band (all five bands listed)."""
+    out = pd.DataFrame({"band": [b[0] for b in DUES_BANDS], "negative_balance": 0,
+                        "arrears_inr": 0.0})
+    with engine.connect() as conn:
+        idx = _day_index(conn, "balance")
+        if idx.day0 is None or day < idx.day0:
+            return out
+        t = r_balance_daily
+        q = _scoped(t, scope, None, [_sum(t.c.n), _sum(t.c.arrears_paise)], by=[t.c.band],
+                    where=[t.c.day == min(day, idx.last)])
+        found = _frame(conn, q, ["band", "negative_balance", "arrears_inr"])
+    found["arrears_inr"] = found["arrears_inr"] / 100.0
+    out = out[["band"]].merge(found, on="band", how="left").fillna(0)
+    out["negative_balance"] = out["negative_balance"].astype("int64")
+    return out
+
+
+def recharge_channels(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """Recharge count and rupees per channel in the period, with each channel's rupee share."""
+    t = r_recharge_daily
+    with engine.connect() as conn:
+        q = _scoped(t, scope, None, [_sum(t.c.n), _sum(t.c.amount_paise)], by=[t.c.channel],
+                    where=[t.c.day.between(period.start, period.end)])
+        found = _frame(conn, q, ["channel", "recharge_count", "recharge_inr"])
+    out = pd.DataFrame({"channel": list(CHANNELS)}).merge(found, on="channel", how="left")
+    out["recharge_count"] = out["recharge_count"].fillna(0).astype("int64")
+    out["recharge_inr"] = out["recharge_inr"].fillna(0) / 100.0
+    total = out["recharge_inr"].sum()
+    out["share"] = out["recharge_inr"] / total if total else None
+    return out
+
+
+def help_desks(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """Per help desk: complaints received, resolved, open at the end, and median resolution hours."""
+    c = complaints
+    received = _sum(case((c.c.opened_day.between(period.start, period.end), 1), else_=0))
+    resolved = _sum(case((c.c.resolved_day.between(period.start, period.end), 1), else_=0))
+    still_open = _sum(case((and_(c.c.opened_day <= period.end,
+                                 or_(c.c.resolved_day.is_(None), c.c.resolved_day > period.end)),
+                            1), else_=0))
+    desk = c.c.help_desk.label("help_desk")
+    with engine.connect() as conn:
+        q = _scoped(c, scope, None, [func.min(hierarchy.c.zone_code), received, resolved,
+                                     still_open], by=[desk], categories=False)
+        counts = _frame(conn, q, ["help_desk", "zone_code", "complaints_received",
+                                  "complaints_resolved", "complaints_open"])
+        medians = _median_resolution(conn, scope, None,
+                                     [c.c.resolved_day.between(period.start, period.end)],
+                                     by=[desk])
+    out = counts.merge(medians, on="help_desk", how="left")
+    out = out[(out["complaints_received"] + out["complaints_resolved"] + out["complaints_open"]) > 0]
+    return out.sort_values(["complaints_open", "complaints_received", "help_desk"],
+                           ascending=[False, False, True]).reset_index(drop=True)
+
+
+def negative_accounts(engine: Engine, area_code: str, day: date,
+                      categories: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The negative-balance accounts of one area on ``day``, most arrears first.
+
+    Columns: account_no, category, balance_inr, days_negative (since the first negative
+    snapshot after the last non-negative one), contacted / otp_verified / app_downloaded
+    (ever, up to ``day``).
+    """
+    b = balances
+    in_area = [consumers.c.area_code == area_code]
+    if categories:
+        in_area.append(consumers.c.category.in_(categories))
+    latest = (select(b.c.account_no, func.max(b.c.as_of).label("as_of"))
+              .join(consumers, consumers.c.account_no == b.c.account_no)
+              .where(*in_area, b.c.as_of <= day).group_by(b.c.account_no).subquery())
+    last_ok = (select(b.c.account_no, func.max(b.c.as_of).label("ok_day"))
+               .join(consumers, consumers.c.account_no == b.c.account_no)
+               .where(*in_area, b.c.as_of <= day, b.c.balance_paise >= 0)
+               .group_by(b.c.account_no).subquery())
+    spell = (select(b.c.account_no, func.min(b.c.as_of).label("since"))
+             .join(consumers, consumers.c.account_no == b.c.account_no)
+             .outerjoin(last_ok, last_ok.c.account_no == b.c.account_no)
+             .where(*in_area, b.c.as_of <= day, b.c.balance_paise < 0,
+                    or_(last_ok.c.ok_day.is_(None), b.c.as_of > last_ok.c.ok_day))
+             .group_by(b.c.account_no).subquery())
+
+    def ever(kind: str):
+        a = activities
+        return (select(a.c.account_no).where(a.c.activity == kind, a.c.day <= day,
+                                                        a.c.account_no == consumers.c.account_no)
+                .exists())
+
+    q = (select(consumers.c.account_no, consumers.c.category, b.c.balance_paise, spell.c.since,
+                ever("contacted"), ever("otp_verified"), ever("app_downloaded"))
+         .select_from(consumers.join(latest, latest.c.account_no == consumers.c.account_no)
+                      .join(b, and_(b.c.account_no == latest.c.account_no,
+                                    b.c.as_of == latest.c.as_of))
+                      .join(spell, spell.c.account_no == consumers.c.account_no))
+         .where(*in_area, b.c.balance_paise < 0)
+         .order_by(b.c.balance_paise, consumers.c.account_no).limit(ACCOUNT_LIST_LIMIT))
+    with engine.connect() as conn:
+        df = _frame(conn, q, ["account_no", "category", "balance_inr", "since", "contacted",
+                              "otp_verified", "app_downloaded"])
+    df["balance_inr"] = df["balance_inr"] / 100.0
+    df["days_negative"] = [(day - s).days + 1 for s in df["since"]]
+    for col in ("contacted", "otp_verified", "app_downloaded"):
+        df[col] = df[col].astype(bool)
+    return df[["account_no", "category", "balance_inr", "days_negative", "contacted",
+               "otp_verified", "app_downloaded"]]

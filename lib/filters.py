@@ -1,0 +1,218 @@
+"""The shared sidebar filters: language, campaign, dates, zone → circle → division → area and
+consumer category. Every widget is bound to the URL, so a copied link opens the same view;
+values a hand-edited URL gets wrong are dropped with a small notice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from lib import cache
+from lib.contract import CATEGORIES
+from lib.format import fmt_date
+from lib.i18n import LANGS, category_label, t
+from lib.metrics import Period, Scope
+
+LANG_NAMES = {"en": "English", "hi": "हिन्दी"}
+UNIT_KEYS = (("zone", "zones"), ("circle", "circles"), ("division", "divisions"), ("area", "areas"))
+FILTER_KEYS = ("campaign", "dates", "zone", "circle", "division", "area", "category")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every page shows: language, campaign, period and scope."""
+
+    lang: str
+    campaign_id: str | None
+    period: Period
+    scope: Scope
+    as_of: date | None
+
+
+def current_lang() -> str:
+    """The language chosen in the URL (``lang=hi``), English otherwise."""
+    value = st.session_state.get("lang") or st.query_params.get("lang", "en")
+    return value if value in LANGS else "en"
+
+
+def language_switch() -> str:
+    """The English / हिन्दी switch, kept in the URL as ``?lang=hi``."""
+    notices: list[str] = []
+    _seed("lang", list(LANGS), notices, single=True, default="en")
+    lang = st.sidebar.segmented_control(t("filter.language", current_lang()), LANGS,
+                                        format_func=LANG_NAMES.get, key="lang") or "en"
+    _publish("lang", [] if lang == "en" else [lang])
+    _show(notices)
+    return lang
+
+
+def sidebar_filters(lang: str) -> Filters:
+    """Draw the shared filters in the sidebar and return what they select."""
+    notices: list[str] = []
+    campaigns = cache.campaign_list()
+    tree = cache.hierarchy_frame()
+    as_of = cache.data_as_of()
+    sb = st.sidebar
+    sb.header(t("filter.title", lang))
+
+    campaign_ids = campaigns["campaign_id"].tolist()
+    names = dict(zip(campaigns["campaign_id"],
+                     campaigns["name_hi" if lang == "hi" else "name"].fillna(campaigns["name"]),
+                     strict=True))
+    _seed("campaign", campaign_ids, notices, single=True,
+          default=campaign_ids[0] if campaign_ids else None)
+    campaign_id = sb.selectbox(t("filter.campaign", lang), campaign_ids,
+                               format_func=lambda c: names.get(c, c), key="campaign",
+                               on_change=_campaign_changed, args=(campaigns,))
+    _publish("campaign", [campaign_id] if campaign_id and campaign_id != campaign_ids[0] else [])
+    default = _campaign_dates(campaigns, campaign_id) or _recent_week(as_of)
+    _seed_dates(default, notices)
+    picked = sb.date_input(t("filter.date_range", lang), key="dates", format="DD/MM/YYYY")
+    period = _period_from(picked, default)
+    _publish("dates", [] if (period.start, period.end) == tuple(default)
+             else [period.start.isoformat(), period.end.isoformat()])
+
+    scope_args: dict[str, tuple[str, ...]] = {}
+    narrowed = tree
+    for level, plural in UNIT_KEYS:
+        options = _unit_options(narrowed, level, lang)
+        _seed(level, list(options), notices)
+        if any(c not in options for c in st.session_state.get(level, [])):
+            # a narrower choice above removed these units from the list
+            st.session_state[level] = [c for c in st.session_state[level] if c in options]
+        chosen = sb.multiselect(t(f"filter.{level}", lang), list(options),
+                                format_func=lambda c, o=options: o.get(c, c), key=level,
+                                placeholder=t("filter.all", lang))
+        _publish(level, chosen)
+        scope_args[plural] = tuple(chosen)
+        if chosen:
+            narrowed = narrowed[narrowed[f"{level}_code"].isin(chosen)]
+    _seed("category", list(CATEGORIES), notices)
+    cats = sb.multiselect(t("filter.category", lang), list(CATEGORIES),
+                          format_func=lambda c: category_label(c, lang), key="category",
+                          placeholder=t("filter.all", lang))
+    _publish("category", cats)
+    sb.button(t("filter.reset", lang), on_click=reset_filters, width="stretch")
+    _show(notices)
+    return Filters(lang, campaign_id, period, Scope.of(categories=cats, **scope_args), as_of)
+
+
+def _seed(key: str, allowed: list[str], notices: list[str], *, single: bool = False,
+          default: str | None = None) -> None:
+    """On a session's first run, start the widget from the URL, noting values it cannot take."""
+    if key in st.session_state:
+        return
+    wanted = st.query_params.get_all(key)
+    valid = [v for v in wanted if v in allowed]
+    notices.extend(t("msg.invalid_url_value", current_lang(), name=key, value=v)
+                   for v in wanted if v not in allowed)
+    if single:
+        st.session_state[key] = valid[0] if valid else default
+    else:
+        st.session_state[key] = list(dict.fromkeys(valid))
+
+
+def _seed_dates(default: tuple[date, date], notices: list[str]) -> None:
+    if "dates" in st.session_state:
+        return
+    picked = []
+    for value in st.query_params.get_all("dates")[:2]:
+        try:
+            picked.append(date.fromisoformat(value))
+        except ValueError:
+            notices.append(t("msg.invalid_url_value", current_lang(), name="dates", value=value))
+    st.session_state["dates"] = (min(picked), max(picked)) if picked else tuple(default)
+
+
+def _publish(key: str, values: list[str]) -> None:
+    """Mirror a filter into the URL (codes, so a link works in either language)."""
+    if values:
+        if st.query_params.get_all(key) != values:
+            st.query_params[key] = values
+    elif key in st.query_params:
+        del st.query_params[key]
+
+
+def _show(notices: list[str]) -> None:
+    for notice in notices:
+        st.toast(notice, icon=":material/link_off:")
+        st.sidebar.caption("⚠️ " + notice)
+
+
+def _unit_options(tree: pd.DataFrame, level: str, lang: str) -> dict[str, str]:
+    """Codes of a level → display names (Hindi where the data has them)."""
+    cols = [f"{level}_code", f"{level}_name", f"{level}_name_hi"]
+    units = tree[cols].drop_duplicates(f"{level}_code")
+    names = units[cols[2]].fillna(units[cols[1]]) if lang == "hi" else units[cols[1]]
+    return dict(zip(units[cols[0]], names, strict=True))
+
+
+def _campaign_dates(campaigns: pd.DataFrame, campaign_id: str | None) -> tuple[date, date] | None:
+    row = campaigns[campaigns["campaign_id"] == campaign_id]
+    if row.empty:
+        return None
+    return row["start_date"].iloc[0], row["end_date"].iloc[0]
+
+
+def _recent_week(as_of: date | None) -> tuple[date, date]:
+    end = as_of or date.today()
+    return end - timedelta(days=6), end
+
+
+def _campaign_changed(campaigns: pd.DataFrame) -> None:
+    """Choosing a campaign sets the period to its dates."""
+    dates = _campaign_dates(campaigns, st.session_state.get("campaign"))
+    if dates:
+        st.session_state["dates"] = dates
+
+
+def _period_from(picked, default: tuple[date, date]) -> Period:
+    """A Period from the date widget (which returns one date while a range is half-picked)."""
+    if isinstance(picked, date):
+        picked = (picked,)
+    picked = tuple(p for p in (picked or ()) if p)
+    if not picked:
+        return Period(*default)
+    start, end = picked[0], picked[-1]
+    return Period(min(start, end), max(start, end))
+
+
+def reset_filters() -> None:
+    """Back to the whole DISCOM and the latest campaign (language kept)."""
+    campaigns = cache.campaign_list()
+    if not campaigns.empty:
+        st.session_state["campaign"] = campaigns["campaign_id"].iloc[0]
+        st.session_state["dates"] = _campaign_dates(campaigns, campaigns["campaign_id"].iloc[0])
+    else:
+        st.session_state.pop("dates", None)
+    for key in ("zone", "circle", "division", "area", "category"):
+        st.session_state[key] = []
+
+
+def scope_text(filters: Filters) -> str:
+    """A short description of the scope ("All of PVVNL" or the chosen units and categories)."""
+    lang, scope = filters.lang, filters.scope
+    tree = cache.hierarchy_frame()
+    parts = []
+    for level, plural in UNIT_KEYS:
+        codes = getattr(scope, plural)
+        if codes:
+            options = _unit_options(tree, level, lang)
+            parts.append(", ".join(options.get(c, c) for c in codes))
+    if scope.categories:
+        parts.append(", ".join(category_label(c, lang) for c in scope.categories))
+    return " › ".join(parts) if parts else t("msg.scope_all", lang)
+
+
+def context_caption(filters: Filters) -> str:
+    """The line every page shows: period, scope and the "as of" date of the data."""
+    lang = filters.lang
+    period = t("msg.period", lang, start=fmt_date(filters.period.start, lang),
+               end=fmt_date(filters.period.end, lang))
+    scope = t("msg.scope", lang, scope=scope_text(filters))
+    as_of = t("msg.as_of", lang, date=fmt_date(filters.as_of, lang)) if filters.as_of else ""
+    return " · ".join(p for p in (period, scope, as_of) if p)

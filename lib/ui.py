@@ -1,0 +1,133 @@
+"""Streamlit building blocks shared by the pages: header, tiles, charts, tables, downloads.
+
+Pages stay layouts: they get figures from lib.cache, charts from lib.charts, and place them
+with these helpers. Nothing from the data is rendered as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lib.export import csv_bytes, xlsx_bytes
+from lib.filters import Filters, context_caption
+from lib.format import KPI_KINDS, fmt_delta, fmt_int, fmt_pct, fmt_short, fmt_value, format_frame
+from lib.i18n import kpi_help, kpi_label, page_title, t
+
+NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI tile: label, formatted value, optional delta text and help."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    delta_color: str = "normal"  # "inverse" where a rise is bad (arrears, open complaints)
+    note: str | None = None      # e.g. progress to target
+
+
+def current_filters() -> Filters:
+    """The filters the frame drew for this rerun."""
+    return st.session_state["filters"]
+
+
+def kpi_tile(figures: pd.DataFrame, key: str, lang: str, *, inverse: bool = False,
+             note: str | None = None) -> Tile:
+    """A tile for one KPI of ``lib.summary.tile_figures``: short value, delta vs the previous
+    day, and progress to target where a target exists."""
+    row = figures.loc[key]
+    kind = KPI_KINDS[key]
+    value = (fmt_short(row["value"], lang, rupee=True) if kind == "inr"
+             else fmt_value(row["value"], kind, lang))
+    if note is None and pd.notna(row["achievement"]):
+        note = (t("msg.of_target", lang, pct=fmt_pct(row["achievement"], lang))
+                + f" ({fmt_int(row['target'], lang)})")
+    return Tile(kpi_label(key, lang), value, fmt_delta(row["delta"], kind, lang),
+                kpi_help(key, lang), "inverse" if inverse else "normal", note)
+
+
+def with_unit_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Add a ``unit`` column: the Hindi name where the data has one and the language is Hindi."""
+    if df.empty:
+        return df.assign(unit=pd.Series(dtype=str))
+    names = df["name_hi"].fillna(df["name"]) if lang == "hi" and "name_hi" in df else df["name"]
+    return df.assign(unit=names)
+
+
+def page_header(key: str, filters: Filters) -> None:
+    """Page title and the period / scope / "as of" line."""
+    st.title(page_title(key, filters.lang))
+    st.caption(context_caption(filters))
+
+
+def tiles(items: Sequence[Tile], per_row: int = 4) -> None:
+    """KPI tiles in rows of ``per_row``."""
+    for start in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for col, tile in zip(cols, items[start:start + per_row], strict=False):
+            with col:
+                st.metric(tile.label, tile.value, delta=tile.delta, help=tile.help, border=True,
+                          delta_color=tile.delta_color)
+                if tile.note:
+                    st.caption(tile.note)
+
+
+def chart(figure: alt.TopLevelMixin | None, lang: str, *, key: str | None = None,
+          on_select: str = "ignore", selection_mode: str | None = None):
+    """Show a chart, or "no data for this selection" when the builder returned None."""
+    if figure is None:
+        no_data(lang)
+        return None
+    if on_select == "ignore":
+        return st.altair_chart(figure, width="stretch", key=key)
+    return st.altair_chart(figure, width="stretch", key=key, on_select=on_select,
+                           selection_mode=selection_mode)
+
+
+def no_data(lang: str) -> None:
+    """The friendly message for a scope without data."""
+    st.info(t("msg.no_data", lang), icon=":material/info:")
+
+
+def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, name: str,
+          *, height: int | None = None) -> None:
+    """A table with translated headers and Indian number formats, plus CSV / Excel downloads.
+
+    ``columns`` maps a frame column to (header, kind); kind is one of lib.format's kinds
+    ("int", "inr", "pct", "date", "hours", ...) or "text".
+    """
+    if df is None or df.empty:
+        no_data(lang)
+        return
+    cols = [c for c in columns if c in df.columns]
+    raw = df[cols]
+    kinds = {c: columns[c][1] for c in cols if columns[c][1] != "text"}
+    shown = format_frame(raw, kinds, lang).rename(columns={c: columns[c][0] for c in cols})
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
+    downloads(shown, raw.rename(columns={c: columns[c][0] for c in cols}), name, lang)
+
+
+def downloads(shown: pd.DataFrame, raw: pd.DataFrame, name: str, lang: str) -> None:
+    """CSV (as shown, UTF-8 with BOM) and Excel (numbers kept as numbers) download buttons."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("download.csv", lang), csv_bytes(shown), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"csv_{name}", icon=":material/download:")
+    right.download_button(t("download.excel", lang), xlsx_bytes(raw, name),
+                          file_name=f"{name}.xlsx", key=f"xlsx_{name}",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          icon=":material/table_view:")
+
+
+def empty_database(lang: str) -> None:
+    """What an empty database shows: where to load data, and the sample-data command."""
+    st.title(t("app.title", lang))
+    st.info(t("msg.empty_db", lang), icon=":material/database:")
+    st.code("python -m lib.cli demo", language="bash")
+    st.page_link("pages/data.py", label=page_title("data", lang), icon=":material/upload:")

@@ -1,0 +1,74 @@
+"""Overview: the director's one screen."""
+
+import streamlit as st
+
+from lib import cache, charts, ui
+from lib.format import fmt_int
+from lib.i18n import kpi_label, t
+
+f = ui.current_filters()
+lang = f.lang
+ui.page_header("overview", f)
+
+fig = cache.tile_figures(f.scope, f.period, f.campaign_id)
+if fig.loc["consumers", "value"] == 0:
+    ui.no_data(lang)
+    st.stop()
+
+before = t("msg.day_before_period", lang, value=fmt_int(fig.loc["negative_before", "value"], lang))
+ui.tiles([ui.kpi_tile(fig, "negative_balance", lang, inverse=True, note=before),
+          ui.kpi_tile(fig, "arrears_inr", lang, inverse=True),
+          ui.kpi_tile(fig, "negative_cleared", lang),
+          ui.kpi_tile(fig, "otp_verified", lang)])
+ui.tiles([ui.kpi_tile(fig, "app_downloaded", lang),
+          ui.kpi_tile(fig, "verification_coverage", lang),
+          ui.kpi_tile(fig, "app_coverage", lang),
+          ui.kpi_tile(fig, "complaints_open", lang, inverse=True)])
+ui.tiles([ui.kpi_tile(fig, "recharge_count", lang),
+          ui.kpi_tile(fig, "recharge_inr", lang),
+          ui.kpi_tile(fig, "app_recharge_share", lang),
+          ui.kpi_tile(fig, "complaints_resolved", lang)])
+
+st.subheader(t("overview.trend", lang))
+days = cache.daily(f.scope, f.period)
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.trend(days, "day", ["negative_balance"],
+                          {"negative_balance": kpi_label("negative_balance", lang)},
+                          value_kind="int", title=kpi_label("negative_balance", lang),
+                          lang=lang), lang)
+with right:
+    series = ["otp_verified", "app_downloaded", "negative_cleared", "recharge_count"]
+    ui.chart(charts.trend(days, "day", series, {k: kpi_label(k, lang) for k in series},
+                          value_kind="int", title=t("overview.daily_activity", lang),
+                          lang=lang), lang)
+
+st.subheader(t("overview.league", lang))
+league = ui.with_unit_name(cache.league(f.scope, f.period, f.campaign_id, "zone"), lang)
+left, right = st.columns([2, 3])
+with left:
+    ui.chart(charts.ranked_bars(league, "unit", "score", value_kind="pct",
+                                title=t("kpi.target_achievement", lang), lang=lang), lang)
+with right:
+    ui.table(league, {
+        "rank": (t("overview.rank", lang), "int"),
+        "unit": (t("level.zone", lang), "text"),
+        "chief_engineer": (t("officer.chief_engineer", lang), "text"),
+        "score": (t("kpi.target_achievement", lang), "pct"),
+        "otp_verified_achievement": (kpi_label("otp_verified", lang), "pct"),
+        "app_downloaded_achievement": (kpi_label("app_downloaded", lang), "pct"),
+        "negative_cleared_achievement": (kpi_label("negative_cleared", lang), "pct"),
+        "negative_change": (t("overview.negative_change", lang), "int"),
+    }, lang, "zone-league")
+
+st.subheader(t("overview.attention", lang))
+attention = ui.with_unit_name(cache.needs_attention(f.scope, f.period, f.campaign_id), lang)
+if attention.empty:
+    st.success(t("overview.all_on_track", lang))
+else:
+    ui.table(attention, {
+        "unit": (t("level.circle", lang), "text"),
+        "score": (t("kpi.target_achievement", lang), "pct"),
+        "arrears_change": (t("overview.arrears_change", lang), "inr"),
+        "negative_balance": (kpi_label("negative_balance", lang), "int"),
+    }, lang, "needs-attention")
