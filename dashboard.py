@@ -25,6 +25,7 @@ def run() -> None:
     """Build the frame and run the chosen page."""
     st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=":material/bolt:",
                        layout="wide")
+    st.session_state["frame_ran"] = True
     lang = language_switch()
     pages = [st.Page(script, title=page_title(key, lang), icon=icon, url_path=url,
                      default=(i == 0)) for i, (key, script, icon, url) in enumerate(PAGES)]

@@ -33,8 +33,23 @@ class Tile:
     note: str | None = None      # e.g. progress to target
 
 
+def ensure_frame() -> None:
+    """Make sure the page runs inside the frame (dashboard.py), not on its own.
+
+    In a freshly started server, a deep link (``/overview``) reaches Streamlit before any
+    ``st.navigation`` call, and Streamlit's older pages-folder mode runs the page script
+    alone. Switching that mode off and rerunning hands the request to the frame.
+    """
+    if "frame_ran" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_filters() -> Filters:
     """The filters the frame drew for this rerun."""
+    ensure_frame()
     return st.session_state["filters"]
 
 
