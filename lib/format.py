@@ -289,7 +289,9 @@ def kpi_table_text(values: Mapping[str, object], lang: str = "en") -> str:
         label = t(f"kpi.{key}", lang) if f"kpi.{key}" in LABELS else key
         kind = KPI_KINDS.get(key)
         value = values[key]
-        if kind is not None:
+        if kind == "inr":
+            text = fmt_inr(value, lang, decimals=2)  # the CLI prints exact paise
+        elif kind is not None:
             text = fmt_value(value, kind, lang)
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
             text = DASH if is_missing(value) else str(value)

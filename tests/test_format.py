@@ -188,10 +188,10 @@ def test_kpi_table_text_english():
     rows = {line[: line.rfind("  ")].strip(): line.split()[-1] for line in lines}
     assert rows["Consumers"] == "12,34,567"
     assert rows["Negative-balance consumers"] == "45,678"
-    assert rows["Arrears"] == "₹2,24,00,000"  # full, not short
+    assert rows["Arrears"] == "₹2,24,00,000.00"  # full (paise), not short
     assert rows["Contacted"] == "—"
     assert rows["Verification coverage"] == "23.5%"
-    assert rows["Recharge amount"] == "₹98,76,543"
+    assert rows["Recharge amount"] == "₹98,76,543.21"
     assert text.splitlines()[-1].endswith("5.2 h")
     assert len({len(line) for line in lines}) == 1  # aligned: values right-aligned in one column
     assert lines[0].startswith("Consumers ")

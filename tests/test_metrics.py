@@ -162,4 +162,4 @@ def test_kpis_command_json(loaded, db_url, capsys):
 def test_kpis_command_table_is_indian_formatted(loaded, db_url, capsys):
     assert cli_main(["kpis", "--db", db_url, "--from", "2026-02-02", "--to", "2026-02-04"]) == 0
     out = capsys.readouterr().out
-    assert "37,220" in out and "1,51,810" in out
+    assert "₹37,220.00" in out and "₹1,51,810.50" in out and "24.0 h" in out
