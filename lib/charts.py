@@ -194,6 +194,8 @@ def _finish(chart: alt.TopLevelMixin, title: str | None, large: bool, *, rows: i
     """
     if title:
         props["title"] = theme.title(title, large, subtitle=subtitle)
+    # Devanagari vowel signs and the reph rise above the headline: room at the top edge.
+    props.setdefault("padding", {"top": 6, "left": 0, "right": 0, "bottom": 0})
     if fit:
         props["autosize"] = alt.AutoSizeParams(type=fit, contains="padding")
     if rows <= 2000:

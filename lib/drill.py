@@ -177,13 +177,6 @@ def heat_colors(metric: str) -> tuple[str, ...]:
     return theme.SEQUENTIAL
 
 
-def headroom(chart: Any) -> Any:
-    """Room above a chart's title: Devanagari vowel signs (ि, ी) and the reph rise above the
-    headline and are clipped at the top edge of the SVG otherwise (until lib.charts pads it)."""
-    return None if chart is None else chart.properties(
-        padding={"top": 6, "left": 0, "right": 0, "bottom": 0})
-
-
 def picked(selection: Mapping[str, Any] | None, select_name: str, field: str) -> str | None:
     """The value of ``field`` clicked in a chart selection (``event.selection``), if any.
 

@@ -85,9 +85,9 @@ if here.can_go_down:
 key = f"ce_bars_{here.level}_{here.code}"
 clicked = drill.on_bar_click(key, "drill", "unit", dict(zip(units["unit"], units["code"],
                                                             strict=True)), here)
-ui.chart(drill.headroom(charts.ranked_bars(
+ui.chart(charts.ranked_bars(
     units, "unit", metric, value_kind=KPI_KINDS.get(metric, "pct"), lang=lang,
-    selectable=here.can_go_down, select_name="drill", title=label(metric))),
+    selectable=here.can_go_down, select_name="drill", title=label(metric)),
          lang, key=key, on_select=clicked if here.can_go_down else "ignore")
 ui.table(units, {"rank": (t("ce.rank_col", lang), "int"),
                  "unit": (level_label(child, lang), "text"),

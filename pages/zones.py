@@ -36,14 +36,14 @@ if len(top) < len(units):
     st.caption(t("zones.top_caption", lang, n=len(top), total=len(units),
                  units=units_word.lower(), metric=name))
 
-ui.chart(drill.headroom(charts.ranked_bars(
+ui.chart(charts.ranked_bars(
     top, "unit", metric, value_kind=kind, lang=lang,
-    title=t("zones.by_level", lang, metric=name, level=unit_word.lower()))), lang)
+    title=t("zones.by_level", lang, metric=name, level=unit_word.lower())), lang)
 
 days = drill.for_units(cache.daily(f.scope, f.period, level), top)
-ui.chart(drill.headroom(charts.heatmap(
+ui.chart(charts.heatmap(
     days, "unit", "day", metric, value_kind=kind, lang=lang, colors=drill.heat_colors(metric),
-    title=t("zones.day_by_day", lang, metric=name))), lang)
+    title=t("zones.day_by_day", lang, metric=name)), lang)
 
 st.subheader(t("zones.all_metrics", lang, level=unit_word.lower()))
 columns = {"unit": (unit_word, "text"), "code": (t("chart.code", lang), "text")}
