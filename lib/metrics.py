@@ -174,7 +174,7 @@ def by_unit(engine: Engine, scope: Scope, period: Period, level: str) -> pd.Data
     with engine.connect() as conn:
         units = _units(conn, scope, level)
         figures = _period_metrics(conn, scope, period, level)
-    return units.merge(figures, on="code", how="left").pipe(_fill_counts)
+    return _merge(units, figures, on="code").pipe(_fill_counts)
 
 
 def _units(conn: Connection, scope: Scope, level: str) -> pd.DataFrame:
@@ -214,13 +214,18 @@ def _period_metrics(conn: Connection, scope: Scope, period: Period,
     ]
     out = parts[0]
     for part in parts[1:]:
-        out = out.merge(part, on="g", how="outer")
-    if out.empty:
-        out = pd.DataFrame({"g": ["*"]} if level is None else {"g": []})
+        out = _merge(out, part, "g", how="outer")
     out = _fill_counts(out)
     _ratios(out)
     out = out.rename(columns={"g": "code"})
     return out[["code", *KPI_KEYS]]
+
+
+def _merge(left: pd.DataFrame, right: pd.DataFrame, on, how: str = "left") -> pd.DataFrame:
+    """Merge on unit code (and day); an empty result frame has float keys, so align to object."""
+    keys = [on] if isinstance(on, str) else list(on)
+    return left.astype({k: object for k in keys}).merge(
+        right.astype({k: object for k in keys}), on=on, how=how)
 
 
 def _ratios(df: pd.DataFrame) -> None:
@@ -338,7 +343,7 @@ def _complaints_in(conn, scope, period: Period, level) -> pd.DataFrame:
     counts = _one(level, _frame(conn, q, cols))
     medians = _median_resolution(conn, scope, level, [c.c.resolved_day.between(period.start,
                                                                                period.end)])
-    return counts.merge(medians, on="g", how="left")
+    return _merge(counts, medians, on="g")
 
 
 def _median_resolution(conn, scope, level, where, by: Sequence = ()) -> pd.DataFrame:
@@ -383,22 +388,21 @@ def _daily_metrics(conn, scope, period: Period, level) -> pd.DataFrame:
     out = pd.MultiIndex.from_product([grid_units, days], names=keys).to_frame(index=False)
 
     cons = _consumer_counts(conn, scope, level)
-    out = out.merge(cons, on="g", how="left")
+    out = _merge(out, cons, on="g", how="left")
 
     # negative on d and on d-1, carrying the last snapshot forward
     idx = _day_index(conn, "balance")
     bal = _balance_days(conn, scope, level, idx, [days[0] - timedelta(days=1), *days])
-    out = out.merge(bal, on=keys, how="left")
+    out = _merge(out, bal, on=keys, how="left")
     prev = bal.assign(day=bal["day"] + timedelta(days=1)).rename(
         columns={"negative_balance": "negative_at_start"}).drop(columns="arrears_inr")
-    out = out.merge(prev, on=keys, how="left")
+    out = _merge(out, prev, on=keys, how="left")
 
     t = r_cleared_daily
     q = _scoped(t, scope, level, [_sum(t.c.n)], by=[t.c.day],
                 where=[t.c.day.between(period.start, period.end)])
-    out = out.merge(_one(level, _frame(conn, q, _cols(level, "day", "negative_cleared")))
-                    if level is None else _frame(conn, q, _cols(level, "day", "negative_cleared")),
-                    on=keys, how="left")
+    cleared = _frame(conn, q, _cols(level, "day", "negative_cleared"))
+    out = _merge(out, _one(level, cleared) if level is None else cleared, on=keys)
 
     t = r_activity_daily
     q = _scoped(t, scope, level, [_sum(t.c.n)], by=[t.c.day, t.c.activity],
@@ -407,8 +411,8 @@ def _daily_metrics(conn, scope, period: Period, level) -> pd.DataFrame:
     acts = _one(level, acts) if level is None else acts
     wide = (acts.pivot_table(index=keys, columns="activity", values="n", aggfunc="sum")
             .reindex(columns=list(ACTIVITIES)).reset_index().rename_axis(columns=None))
-    out = out.merge(wide, on=keys, how="left")
-    out = out.merge(_coverage_days(conn, scope, level, days), on=keys, how="left")
+    out = _merge(out, wide, on=keys, how="left")
+    out = _merge(out, _coverage_days(conn, scope, level, days), on=keys, how="left")
 
     t = r_recharge_daily
     app = case((t.c.channel == "smart_app", t.c.amount_paise), else_=0)
@@ -417,9 +421,9 @@ def _daily_metrics(conn, scope, period: Period, level) -> pd.DataFrame:
     rech = _frame(conn, q, _cols(level, "day", "recharge_count", "recharge_inr", "app_inr"))
     rech = _one(level, rech) if level is None else rech
     rech[["recharge_inr", "app_inr"]] = rech[["recharge_inr", "app_inr"]] / 100.0
-    out = out.merge(rech, on=keys, how="left")
+    out = _merge(out, rech, on=keys, how="left")
 
-    out = out.merge(_complaint_days(conn, scope, level, period), on=keys, how="left")
+    out = _merge(out, _complaint_days(conn, scope, level, period), on=keys, how="left")
     out = _fill_counts(out)
     out["app_inr"] = out["app_inr"].fillna(0.0)
     _ratios(out)
@@ -492,11 +496,13 @@ def _complaint_days(conn, scope, level, period: Period) -> pd.DataFrame:
 
     units = _units(conn, scope, level)["code"].tolist() if level else ["*"]
     grid = pd.MultiIndex.from_product([units, period.days], names=keys).to_frame(index=False)
-    grid = grid.merge(per_day(c.c.opened_day, "complaints_received"), on=keys, how="left")
-    grid = grid.merge(per_day(c.c.resolved_day, "complaints_resolved"), on=keys, how="left")
-    grid = grid.merge(before(c.c.opened_day, "opened_before"), on="g", how="left")
-    grid = grid.merge(before(c.c.resolved_day, "resolved_before"), on="g", how="left")
-    grid = grid.fillna(0).sort_values(keys)
+    grid = _merge(grid, per_day(c.c.opened_day, "complaints_received"), on=keys, how="left")
+    grid = _merge(grid, per_day(c.c.resolved_day, "complaints_resolved"), on=keys, how="left")
+    grid = _merge(grid, before(c.c.opened_day, "opened_before"), on="g", how="left")
+    grid = _merge(grid, before(c.c.resolved_day, "resolved_before"), on="g", how="left")
+    counts = ["complaints_received", "complaints_resolved", "opened_before", "resolved_before"]
+    grid[counts] = grid[counts].fillna(0).astype("int64")  # empty results come back as object
+    grid = grid.sort_values(keys)
     # open at the end of d = opened up to d minus resolved up to d (resolved never precedes opened)
     opened = grid.groupby("g")["complaints_received"].cumsum() + grid["opened_before"]
     closed = grid.groupby("g")["complaints_resolved"].cumsum() + grid["resolved_before"]
@@ -506,6 +512,6 @@ def _complaint_days(conn, scope, level, period: Period) -> pd.DataFrame:
                              by=[c.c.resolved_day.label("day")])
     if level is None:
         med.insert(0, "g", "*")
-    grid = grid.merge(med, on=keys, how="left")
+    grid = _merge(grid, med, on=keys, how="left")
     return grid[[*keys, "complaints_received", "complaints_resolved", "complaints_open",
                  "resolution_hours_median"]]

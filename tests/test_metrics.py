@@ -163,3 +163,9 @@ def test_kpis_command_table_is_indian_formatted(loaded, db_url, capsys):
     assert cli_main(["kpis", "--db", db_url, "--from", "2026-02-02", "--to", "2026-02-04"]) == 0
     out = capsys.readouterr().out
     assert "₹37,220.00" in out and "₹1,51,810.50" in out and "24.0 h" in out
+
+
+def test_daily_for_a_scope_without_resolved_complaints(loaded):
+    days = daily(loaded, Scope.of(areas=["A2"]), PERIOD).set_index("day")
+    assert days["complaints_open"].tolist() == [0, 1, 1]  # c3 opened 03 Feb, still open
+    assert days["complaints_resolved"].tolist() == [0, 0, 0]

@@ -1,0 +1,76 @@
+"""Help desks: complaints received, resolved and still open, per desk and by unit.
+
+Complaints belong to areas, not consumers: the category filter does not narrow them."""
+
+import streamlit as st
+
+from lib import cache, charts, drill, ui
+from lib.contract import LEVELS
+from lib.format import KPI_KINDS, fmt_int
+from lib.i18n import kpi_label, level_label, t
+
+KEYS = ["complaints_received", "complaints_resolved", "complaints_open", "resolution_hours_median"]
+COUNTS = KEYS[:3]
+
+f = ui.current_filters()
+lang = f.lang
+ui.page_header("help_desks", f)
+notices: list[str] = []
+if f.scope.categories:
+    st.caption(t("hd.category_note", lang))
+
+fig = cache.tile_figures(f.scope, f.period, f.campaign_id)
+desks = cache.help_desks(f.scope, f.period)
+if desks.empty and not fig.loc[COUNTS, "value"].any():
+    ui.no_data(lang)
+    st.stop()
+ui.tiles([ui.kpi_tile(fig, "complaints_received", lang),
+          ui.kpi_tile(fig, "complaints_resolved", lang),
+          ui.kpi_tile(fig, "complaints_open", lang, inverse=True),
+          ui.kpi_tile(fig, "resolution_hours_median", lang, inverse=True)])
+
+st.subheader(t("topic.day_by_day", lang))
+days = cache.daily(f.scope, f.period)
+ui.chart(charts.trend(days, "day", COUNTS, {k: kpi_label(k, lang) for k in COUNTS},
+                      value_kind="int", title=t("hd.daily", lang), lang=lang), lang)
+with st.expander(t("topic.chart_data", lang)):
+    ui.table(days, {"day": (t("chart.day", lang), "date"),
+                    **{k: (kpi_label(k, lang), KPI_KINDS[k]) for k in KEYS}},
+             lang, "complaints-daily")
+
+st.subheader(t("hd.per_desk", lang))
+zones = ui.with_unit_name(cache.by_unit(f.scope, f.period, "zone"), lang)
+desks = desks.assign(zone=desks["zone_code"].map(dict(zip(zones["code"], zones["unit"],
+                                                          strict=True))))
+open_desks = desks[desks["complaints_open"] > 0]
+top = drill.top_units(open_desks, "complaints_open")
+if len(top) < len(open_desks):
+    st.caption(t("topic.top_of", lang, n=len(top), total=fmt_int(len(open_desks), lang)))
+if not top.empty:
+    ui.chart(charts.ranked_bars(top, "help_desk", "complaints_open", lang=lang,
+                                title=t("hd.open_by_desk", lang)), lang)
+else:
+    st.success(t("hd.none_open", lang), icon=":material/check_circle:")
+ui.table(desks, {"help_desk": (t("org.help_desk", lang), "text"),
+                 "zone": (t("level.zone", lang), "text"),
+                 **{k: (kpi_label(k, lang), KPI_KINDS[k]) for k in KEYS}}, lang, "help-desks")
+
+st.subheader(t("topic.by_unit", lang))
+level = drill.url_choice(st.segmented_control, t("filter.level", lang),
+                         {lv: level_label(lv, lang) for lv in LEVELS}, "level", "zone", notices,
+                         lang, required=True)
+drill.show_notices(notices)
+units = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, level), lang))
+with_open = units[units["complaints_open"] > 0]
+top = drill.top_units(with_open, "complaints_open")
+if len(top) < len(with_open):
+    st.caption(t("topic.top_of", lang, n=len(top), total=fmt_int(len(with_open), lang)))
+if not top.empty:
+    ui.chart(charts.ranked_bars(top, "unit", "complaints_open", lang=lang,
+                                title=kpi_label("complaints_open", lang)), lang)
+else:
+    st.success(t("hd.none_open", lang), icon=":material/check_circle:")
+ui.table(units.sort_values(["complaints_open", "complaints_received"], ascending=False), {
+    "unit": (level_label(level, lang), "text"), "code": (t("chart.code", lang), "text"),
+    **{k: (kpi_label(k, lang), KPI_KINDS[k]) for k in KEYS},
+}, lang, f"complaints-by-{level}")

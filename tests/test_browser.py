@@ -1,0 +1,150 @@
+"""Real-browser tests: `streamlit run` on the fixture, driven by Playwright in Debian's Chromium.
+
+Screenshots land in ``artifacts/screenshots/`` (git-ignored). The tests fail on any Streamlit
+error element. Run alone with ``python -m pytest -m browser``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lib.db import ROOT
+from lib.importer import load_paths
+from tests import fixtures as F
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "artifacts" / "screenshots"
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run dashboard.py` on a fixture database; yields its base URL."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs it (apt-get install -y chromium)")
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'browser.db'}"
+    assert load_paths([F.write_fixture(folder / "files")], url=url).ok
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.headless", "true",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def _settle(pg, selector: str = '[data-testid="stMetricValue"]') -> None:
+    pg.wait_for_selector(selector, timeout=60_000)
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                         timeout=60_000)
+    pg.wait_for_timeout(800)
+    assert pg.locator(ERRORS).count() == 0, pg.locator(ERRORS).first.inner_text()
+    assert pg.get_by_text("Page not found").count() == 0
+
+
+def _shot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def test_overview_shows_the_fixture_figures(server, page):
+    page.goto(server + "/")
+    _settle(page)
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values[:4] == ["5", "₹37,220", "3", "3"]
+    _shot(page, "overview-en")
+
+
+def test_reset_returns_to_the_whole_discom(server, page):
+    page.goto(server + "/?zone=Z2")
+    _settle(page)
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "1"
+    page.get_by_role("button", name="Reset").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stMetricValue\"]').innerText === '5'",
+        timeout=30_000)
+    assert "zone=" not in page.url
+
+
+def test_chief_engineer_drill_down_by_clicking_bars(server, page):
+    page.goto(server + "/chief-engineers?ce=Z1")
+    _settle(page, '[data-testid="stVegaLiteChart"] svg .mark-rect path')
+    _shot(page, "chief-engineers-zone")
+    page.locator('[data-testid="stVegaLiteChart"] svg .mark-rect path').first.click()
+    page.wait_for_function("() => location.search.includes('ce_circle=C1')", timeout=30_000)
+    _settle(page, '[data-testid="stVegaLiteChart"] svg .mark-rect path')
+    assert page.get_by_text("Meerut Division-I").first.is_visible()
+    page.locator('[data-testid="stVegaLiteChart"] svg .mark-rect path').first.click()
+    page.wait_for_function("() => location.search.includes('ce_division=')", timeout=30_000)
+    _settle(page, '[data-testid="stVegaLiteChart"] svg')
+    _shot(page, "chief-engineers-areas")
+
+
+def test_switch_to_hindi(server, page):
+    page.goto(server + "/chief-engineers")
+    _settle(page, '[data-testid="stVegaLiteChart"], [data-testid="stMetricValue"]')
+    page.get_by_role("button", name="हिन्दी").click()
+    page.wait_for_function("() => location.search.includes('lang=hi')", timeout=30_000)
+    page.get_by_role("heading", name="मुख्य अभियंता").first.wait_for(timeout=30_000)
+    _settle(page, '[data-testid="stMetricValue"], [data-testid="stVegaLiteChart"]')
+    _shot(page, "chief-engineers-hi")
+    page.goto(server + "/?lang=hi")
+    _settle(page)
+    assert page.get_by_text("निगेटिव बैलेंस उपभोक्ता").first.is_visible()
+    _shot(page, "overview-hi")
