@@ -9,14 +9,16 @@ from lib.filters import language_switch, sidebar_filters
 from lib.i18n import page_title, t
 
 # (catalogue key, script, icon, URL path) — the meeting-room display will join this list.
+# URL paths equal the file names: in a freshly started server Streamlit routes the very first
+# deep link by file name (see lib.ui.ensure_frame), so the two must agree.
 PAGES = (
     ("overview", "pages/overview.py", ":material/dashboard:", "overview"),
     ("zones", "pages/zones.py", ":material/account_tree:", "zones"),
-    ("chief_engineers", "pages/chief_engineers.py", ":material/engineering:", "chief-engineers"),
-    ("negative_balance", "pages/negative_balance.py", ":material/money_off:", "negative-balance"),
+    ("chief_engineers", "pages/chief_engineers.py", ":material/engineering:", "chief_engineers"),
+    ("negative_balance", "pages/negative_balance.py", ":material/money_off:", "negative_balance"),
     ("verification", "pages/verification.py", ":material/verified_user:", "verification"),
     ("recharges", "pages/recharges.py", ":material/payments:", "recharges"),
-    ("help_desks", "pages/help_desks.py", ":material/support_agent:", "help-desks"),
+    ("help_desks", "pages/help_desks.py", ":material/support_agent:", "help_desks"),
     ("data", "pages/data.py", ":material/database:", "data"),
 )
 

@@ -239,7 +239,7 @@ def url_choice(widget: Callable[..., Any], label: str, options: Mapping[str, str
     The URL wins (first visit, a pasted link, the browser's back button); a change in the
     widget writes the URL; the default is kept out of the URL; an unknown value is dropped.
     """
-    key = f"{param}_pick"
+    key = f"{param}_pick_{lang}"  # per language: see lib.filters._keyed
     wanted = st.query_params.get(param)
     if wanted is not None and wanted not in options:
         notices.append(t("msg.invalid_url_value", lang, name=param, value=wanted))

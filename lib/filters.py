@@ -65,9 +65,9 @@ def sidebar_filters(lang: str) -> Filters:
                      strict=True))
     _seed("campaign", campaign_ids, notices, single=True,
           default=campaign_ids[0] if campaign_ids else None)
-    campaign_id = sb.selectbox(t("filter.campaign", lang), campaign_ids,
-                               format_func=lambda c: names.get(c, c), key="campaign",
-                               on_change=_campaign_changed, args=(campaigns,))
+    campaign_id = _keyed(sb.selectbox, "campaign", lang, t("filter.campaign", lang), campaign_ids,
+                         format_func=lambda c: names.get(c, c),
+                         then=lambda: _campaign_changed(campaigns))
     _publish("campaign", [campaign_id] if campaign_id and campaign_id != campaign_ids[0] else [])
     default = _campaign_dates(campaigns, campaign_id) or _recent_week(as_of)
     _seed_dates(default, notices)
@@ -84,21 +84,38 @@ def sidebar_filters(lang: str) -> Filters:
         if any(c not in options for c in st.session_state.get(level, [])):
             # a narrower choice above removed these units from the list
             st.session_state[level] = [c for c in st.session_state[level] if c in options]
-        chosen = sb.multiselect(t(f"filter.{level}", lang), list(options),
-                                format_func=lambda c, o=options: o.get(c, c), key=level,
-                                placeholder=t("filter.all", lang))
+        chosen = _keyed(sb.multiselect, level, lang, t(f"filter.{level}", lang), list(options),
+                        format_func=lambda c, o=options: o.get(c, c),
+                        placeholder=t("filter.all", lang))
         _publish(level, chosen)
         scope_args[plural] = tuple(chosen)
         if chosen:
             narrowed = narrowed[narrowed[f"{level}_code"].isin(chosen)]
     _seed("category", list(CATEGORIES), notices)
-    cats = sb.multiselect(t("filter.category", lang), list(CATEGORIES),
-                          format_func=lambda c: category_label(c, lang), key="category",
-                          placeholder=t("filter.all", lang))
+    cats = _keyed(sb.multiselect, "category", lang, t("filter.category", lang), list(CATEGORIES),
+                  format_func=lambda c: category_label(c, lang), placeholder=t("filter.all", lang))
     _publish("category", cats)
     sb.button(t("filter.reset", lang), on_click=reset_filters, width="stretch")
     _show(notices)
     return Filters(lang, campaign_id, period, Scope.of(categories=cats, **scope_args), as_of)
+
+
+def _keyed(widget, key: str, lang: str, *args, then=None, **kwargs):
+    """A widget showing translated names, keyed per language.
+
+    Streamlit keeps a keyed widget's identity when its labels change, and the browser then
+    goes on showing the old language's name of the chosen option; a key per language makes a
+    fresh widget. The filter's value itself lives under ``key`` (seeded from the URL).
+    """
+    widget_key = f"{key}__{lang}"
+    st.session_state[widget_key] = st.session_state.get(key)
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+        if then:
+            then()
+
+    return widget(*args, key=widget_key, on_change=changed, **kwargs)
 
 
 def _seed(key: str, allowed: list[str], notices: list[str], *, single: bool = False,

@@ -123,7 +123,7 @@ def test_reset_returns_to_the_whole_discom(server, page):
 
 
 def test_chief_engineer_drill_down_by_clicking_bars(server, page):
-    page.goto(server + "/chief-engineers?ce=Z1")
+    page.goto(server + "/chief_engineers?ce=Z1")
     _settle(page, '[data-testid="stVegaLiteChart"] svg .mark-rect path')
     _shot(page, "chief-engineers-zone")
     page.locator('[data-testid="stVegaLiteChart"] svg .mark-rect path').first.click()
@@ -137,12 +137,14 @@ def test_chief_engineer_drill_down_by_clicking_bars(server, page):
 
 
 def test_switch_to_hindi(server, page):
-    page.goto(server + "/chief-engineers")
-    _settle(page, '[data-testid="stVegaLiteChart"], [data-testid="stMetricValue"]')
-    page.get_by_role("button", name="हिन्दी").click()
+    page.goto(server + "/chief_engineers")
+    _settle(page, "h1")
+    page.locator('[data-testid="stSidebar"] button', has_text="हिन्दी").click()
     page.wait_for_function("() => location.search.includes('lang=hi')", timeout=30_000)
     page.get_by_role("heading", name="मुख्य अभियंता").first.wait_for(timeout=30_000)
-    _settle(page, '[data-testid="stMetricValue"], [data-testid="stVegaLiteChart"]')
+    _settle(page, "h1")
+    campaign = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
+    assert campaign.input_value() == "स्मार्ट मीटर उपभोक्ता जागरूकता अभियान"  # not the English name
     _shot(page, "chief-engineers-hi")
     page.goto(server + "/?lang=hi")
     _settle(page)

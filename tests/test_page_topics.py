@@ -108,7 +108,7 @@ def test_negative_balance_tiles_bands_and_units(db, lang):
 @pytest.mark.parametrize("lang", ["en", "hi"])
 def test_negative_balance_area_account_list(db, lang):
     at = open_page("negative_balance", lang, account_area="A1", **CAMPAIGN)
-    picked = at.selectbox(key="account_area_pick")
+    picked = at.selectbox(key=f"account_area_pick_{lang}")
     assert picked.value == "A1"
     assert ("गंगानगर" if lang == "hi" else "Ganganagar") in picked.format_func(picked.value)
 
@@ -139,8 +139,8 @@ def test_no_data_scope(db):
 def test_account_area_from_link(db):
     """A copied link with ``account_area`` opens that area's list (codes, in either language)."""
     at = open_page("negative_balance", "hi", account_area="A4", level="area", **CAMPAIGN)
-    assert at.selectbox(key="account_area_pick").value == "A4"
-    assert at.segmented_control(key="level_pick").value == "area"
+    assert at.selectbox(key="account_area_pick_hi").value == "A4"
+    assert at.segmented_control(key="level_pick_hi").value == "area"
     accounts = frame(at, t("nb.account_no", "hi"))
     assert accounts[t("nb.account_no", "hi")].tolist() == ["0000000008"]
     assert accounts[t("nb.balance", "hi")].tolist() == ["-₹5,000"]
@@ -149,7 +149,7 @@ def test_account_area_from_link(db):
 
 def test_unknown_area_in_link(db):
     at = open_page("negative_balance", account_area="NOPE", **CAMPAIGN)
-    assert at.selectbox(key="account_area_pick").value == "A1"
+    assert at.selectbox(key="account_area_pick_en").value == "A1"
     assert any("NOPE" in c.value for c in at.caption)
 
 
@@ -157,7 +157,7 @@ def test_area_without_negative_accounts(db):
     """A4 with only industrial consumers: the area is listed, its account list says no data."""
     at = open_page("negative_balance", area="A4", category="industrial", account_area="A4",
                    **CAMPAIGN)
-    assert at.selectbox(key="account_area_pick").value == "A4"
+    assert at.selectbox(key="account_area_pick_en").value == "A4"
     assert t("msg.no_data", "en") in infos(at)
     with pytest.raises(AssertionError):
         frame(at, t("nb.account_no", "en"))

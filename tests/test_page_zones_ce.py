@@ -106,8 +106,8 @@ def test_zones_level_and_metric_from_the_link(app):
     assert df.loc["Kazipur", "OTP verified"] == "1"
     assert df.index[-1] == "Begum Bridge"  # none verified: last
     assert "OTP verified by area" in chart_titles(at)
-    assert at.segmented_control(key="level_pick").value == "area"
-    assert at.selectbox(key="metric_pick").value == "otp_verified"
+    assert at.segmented_control(key="level_pick_en").value == "area"
+    assert at.selectbox(key="metric_pick_en").value == "otp_verified"
 
 
 def test_zones_with_the_sidebar_scope(app):
@@ -120,8 +120,8 @@ def test_zones_with_the_sidebar_scope(app):
 
 def test_zones_unknown_link_values_are_dropped_with_a_notice(app):
     at = app(ZONES, level="planet", metric="nonsense")
-    assert at.segmented_control(key="level_pick").value == "zone"
-    assert at.selectbox(key="metric_pick").value == "negative_balance"
+    assert at.segmented_control(key="level_pick_en").value == "zone"
+    assert at.selectbox(key="metric_pick_en").value == "negative_balance"
     notices = [c.value for c in at.caption if c.value.startswith("⚠️")]
     assert any("level=planet" in n for n in notices) and any("metric=nonsense" in n for n in notices)
     assert "level" not in at.query_params and "metric" not in at.query_params
@@ -137,7 +137,7 @@ def test_zones_in_hindi(app):
 
 def test_zones_choosing_a_level_updates_the_link(app):
     at = app(ZONES)
-    at.segmented_control(key="level_pick").set_value("circle").run()
+    at.segmented_control(key="level_pick_en").set_value("circle").run()
     assert not at.exception
     assert param(at, "level") == "circle"
     assert list(table(at)["Circle"]) == ["Meerut Circle-I", "Meerut Circle-II"]
