@@ -131,13 +131,16 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
 
 def downloads(shown: pd.DataFrame, raw: pd.DataFrame, name: str, lang: str) -> None:
     """CSV (as shown, UTF-8 with BOM) and Excel (numbers kept as numbers) download buttons."""
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download.csv", lang), csv_bytes(shown), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"csv_{name}", icon=":material/download:")
-    right.download_button(t("download.excel", lang), xlsx_bytes(raw, name),
-                          file_name=f"{name}.xlsx", key=f"xlsx_{name}",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon=":material/table_view:")
+    with st.container(horizontal=True):
+        # files are built only when clicked (callables), so tables cost nothing per rerun
+        st.download_button(t("download.csv", lang), lambda: csv_bytes(shown),
+                           file_name=f"{name}.csv",
+                           mime="text/csv", key=f"csv_{name}", icon=":material/download:",
+                           on_click="ignore")
+        st.download_button(t("download.excel", lang), lambda: xlsx_bytes(raw, name),
+                           file_name=f"{name}.xlsx", key=f"xlsx_{name}", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/table_view:")
 
 
 def empty_database(lang: str) -> None:
