@@ -150,3 +150,15 @@ def test_switch_to_hindi(server, page):
     _settle(page)
     assert page.get_by_text("निगेटिव बैलेंस उपभोक्ता").first.is_visible()
     _shot(page, "overview-hi")
+
+
+def test_account_list_downloads_as_csv_with_bom(server, page):
+    page.goto(server + "/negative_balance?account_area=A1")
+    _settle(page, "h1")
+    buttons = page.locator('[data-testid="stDownloadButton"]', has_text="Download CSV")
+    buttons.last.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as info:
+        buttons.last.click()
+    data = open(info.value.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "0000000003" in data.decode("utf-8-sig") and "-₹30,000" in data.decode("utf-8-sig")
