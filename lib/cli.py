@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate and load sample data if the database is empty")
     demo.add_argument("--db")
     demo.add_argument("--consumers", type=int, default=20_000)
+    demo.add_argument("--out", type=Path, default=DATA_DIR / "sample",
+                      help="where the sample CSVs are written (default data/sample)")
     demo.set_defaults(func=cmd_demo)
 
     bench = sub.add_parser("bench", help="measure load, metrics and page latency and memory")
@@ -118,14 +120,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Make sure the database has data: generate and load the sample set when it is empty."""
     from lib.db import get_engine
     from lib.importer import load_paths
-    from lib.metrics import has_data
+    from lib.lookups import has_data
     from lib.sample import generate
 
     engine = get_engine(args.db)
     if has_data(engine):
         print("database already has data; nothing to do")
         return 0
-    out = DATA_DIR / "sample"
+    out = args.out
     if not (out / "consumers.csv").exists():
         generate(out, consumers=args.consumers, seed=1, progress=_print_progress)
     result = load_paths([out], url=args.db, progress=_print_progress)

@@ -45,21 +45,19 @@ with right:
 
 st.subheader(t("overview.league", lang))
 league = ui.with_unit_name(cache.league(f.scope, f.period, f.campaign_id, "zone"), lang)
-left, right = st.columns([2, 3])
-with left:
-    ui.chart(charts.ranked_bars(league, "unit", "score", value_kind="pct",
-                                title=t("kpi.target_achievement", lang), lang=lang), lang)
-with right:
-    ui.table(league, {
-        "rank": (t("overview.rank", lang), "int"),
-        "unit": (t("level.zone", lang), "text"),
-        "chief_engineer": (t("officer.chief_engineer", lang), "text"),
-        "score": (t("kpi.target_achievement", lang), "pct"),
-        "otp_verified_achievement": (kpi_label("otp_verified", lang), "pct"),
-        "app_downloaded_achievement": (kpi_label("app_downloaded", lang), "pct"),
-        "negative_cleared_achievement": (kpi_label("negative_cleared", lang), "pct"),
-        "negative_change": (t("overview.negative_change", lang), "int"),
-    }, lang, "zone-league")
+ui.chart(charts.ranked_bars(league, "unit", "score", value_kind="pct",
+                            title=t("kpi.target_achievement", lang), lang=lang), lang)
+ui.table(league, {
+    "rank": (t("overview.rank", lang), "int"),
+    "unit": (t("level.zone", lang), "text"),
+    "chief_engineer": (t("officer.chief_engineer", lang), "text"),
+    "score": (t("kpi.target_achievement", lang), "pct"),
+    "otp_verified_achievement": (kpi_label("otp_verified", lang), "pct"),
+    "app_downloaded_achievement": (kpi_label("app_downloaded", lang), "pct"),
+    "negative_cleared_achievement": (kpi_label("negative_cleared", lang), "pct"),
+    "negative_change": (t("overview.negative_change", lang), "int"),
+    "arrears_change": (t("overview.arrears_change", lang), "inr"),
+}, lang, "zone-league")
 
 st.subheader(t("overview.attention", lang))
 attention = ui.with_unit_name(cache.needs_attention(f.scope, f.period, f.campaign_id), lang)
