@@ -159,6 +159,6 @@ def test_account_list_downloads_as_csv_with_bom(server, page):
     buttons.last.scroll_into_view_if_needed()
     with page.expect_download(timeout=30_000) as info:
         buttons.last.click()
-    data = open(info.value.path(), "rb").read()
+    data = Path(info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert "0000000003" in data.decode("utf-8-sig") and "-₹30,000" in data.decode("utf-8-sig")
