@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from altair.utils.schemapi import disable_debug_mode
 
 from lib import cache, ui
 from lib.filters import language_switch, sidebar_filters
@@ -27,6 +28,7 @@ def run() -> None:
     """Build the frame and run the chosen page."""
     st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=":material/bolt:",
                        layout="wide")
+    disable_debug_mode()  # no schema validation while building charts (see lib.ui.chart)
     st.session_state["frame_ran"] = True
     lang = language_switch()
     pages = [st.Page(script, title=page_title(key, lang), icon=icon, url_path=url,

@@ -8,12 +8,15 @@ in a period" and "negative at start, cleared by the end" into sums over a few hu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import BigInteger, and_, case, cast, func, or_, select
+from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from lib.contract import ACTIVITIES, LEVELS
@@ -150,6 +153,37 @@ def _scoped(table, scope: Scope, level: str | None, values: list, *, where: Sequ
 
 # --- the period figures --------------------------------------------------------------------
 
+_MEMO: OrderedDict = OrderedDict()
+_MEMO_SIZE = 128
+_MEMO_LOCK = threading.Lock()
+
+
+def _memoized(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """Remember a figure per (database, data version, arguments) within the process.
+
+    One page asks for the same headline or unit table more than once (tiles, targets, league);
+    the data version (bumped by every landed load) keeps a remembered figure from going stale.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(engine: Engine, *args):
+        with engine.connect() as conn:
+            version = get_meta(conn, "data_version", "0")
+        key = (fn.__name__, str(engine.url), version, args)
+        with _MEMO_LOCK:
+            hit = _MEMO.get(key)
+            if hit is not None:
+                _MEMO.move_to_end(key)
+                return hit.copy()
+        value = fn(engine, *args)
+        with _MEMO_LOCK:
+            _MEMO[key] = value
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        return value.copy()
+
+    return wrapper
+
 
 def kpis(engine: Engine, scope: Scope, period: Period) -> dict:
     """The headline KPI object of the contract: JSON-ready (ints, floats, None)."""
@@ -163,12 +197,14 @@ def _plain(value, key: str):
     return float(value) if key in FLOAT_KEYS else int(value)
 
 
+@_memoized
 def headline(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """One row with every KPI for the scope and period."""
     with engine.connect() as conn:
         return _period_metrics(conn, scope, period, None).reset_index(drop=True)
 
 
+@_memoized
 def by_unit(engine: Engine, scope: Scope, period: Period, level: str) -> pd.DataFrame:
     """Every KPI per unit of a level (zone, circle, division, area), with the unit's names."""
     with engine.connect() as conn:
@@ -212,9 +248,8 @@ def _period_metrics(conn: Connection, scope: Scope, period: Period,
         _recharges_in(conn, scope, period, level),
         _complaints_in(conn, scope, period, level),
     ]
-    out = parts[0]
-    for part in parts[1:]:
-        out = _merge(out, part, "g", how="outer")
+    out = pd.concat([part.astype({"g": object}).set_index("g") for part in parts], axis=1)
+    out = out.rename_axis("g").reset_index()
     out = _fill_counts(out)
     _ratios(out)
     out = out.rename(columns={"g": "code"})
@@ -263,60 +298,59 @@ def negative_on(conn: Connection, scope: Scope, day: date, level: str | None) ->
     return _one(level, df)
 
 
-def _char_at(patterns: pd.Series, i: int) -> pd.Series:
-    """The pattern character for day index i: before day 0 nothing, after the end the last."""
-    if i < 0:
-        return pd.Series(".", index=patterns.index)
-    return patterns.str[i].fillna(patterns.str[-1])
+def _has_one(pattern, first: int, last: int, days: int):
+    """SQL: whether a day pattern has a '1' between day indexes ``first`` and ``last``.
+
+    Indexes are clipped to the pattern (nothing before day 0, nothing after the last day), and
+    the test is substr + LIKE, which SQLite and PostgreSQL evaluate alike.
+    """
+    first, last = max(first, 0), min(last, days - 1)
+    if last < first:
+        return None
+    return func.substr(pattern, first + 1, last - first + 1).like("%1%")
+
+
+def _sum_if(condition, value):
+    return _sum(case((condition, value), else_=0)) if condition is not None else _sum(
+        literal(0))
 
 
 def _negative_start_cleared(conn, scope, period: Period, level) -> pd.DataFrame:
+    """Accounts negative the day before the period, and those of them non-negative at its end."""
     idx = _day_index(conn, "balance")
-    by = [r_neg_pattern.c.pattern]
-    q = _scoped(r_neg_pattern, scope, level, [_sum(r_neg_pattern.c.n).label("n")], by=by)
-    df = _frame(conn, q, (["g"] if level else []) + ["pattern", "n"])
-    df = _one(level, df) if level is None else df
-    if df.empty or idx.day0 is None:
-        return pd.DataFrame({"g": ["*"] if level is None else [], "negative_at_start": 0,
-                             "negative_cleared": 0})
-    before = _char_at(df["pattern"], idx.at(period.start - timedelta(days=1))) == "N"
-    after = _char_at(df["pattern"], idx.at(period.end)) == "P"
-    df["negative_at_start"] = df["n"].where(before, 0)
-    df["negative_cleared"] = df["n"].where(before & after, 0)
-    return df.groupby("g", as_index=False)[["negative_at_start", "negative_cleared"]].sum()
-
-
-def _any_one(patterns: pd.Series, i: int, j: int) -> pd.Series:
-    """Whether a pattern has a '1' between day indexes i and j (inclusive)."""
-    i, j = max(i, 0), j + 1
-    if j <= i:
-        return pd.Series(False, index=patterns.index)
-    return patterns.str.slice(i, j).str.contains("1", regex=False)
-
-
-def _activity_patterns(conn, scope, level) -> pd.DataFrame:
-    by = [r_activity_pattern.c.activity, r_activity_pattern.c.pattern]
-    q = _scoped(r_activity_pattern, scope, level, [_sum(r_activity_pattern.c.n)], by=by)
-    df = _frame(conn, q, (["g"] if level else []) + ["activity", "pattern", "n"])
-    return _one(level, df) if level is None else df
+    cols = _cols(level, "negative_at_start", "negative_cleared")
+    if idx.day0 is None:
+        return _one(level, pd.DataFrame([[0, 0]] if level is None else [], columns=cols[-2:]))
+    t = r_neg_pattern
+    before_i = idx.at(period.start - timedelta(days=1))
+    end_i = min(idx.at(period.end), idx.days - 1)  # after the last day every state is kept
+    before = (func.substr(t.c.pattern, min(before_i, idx.days - 1) + 1, 1) == "N"
+              if before_i >= 0 else None)
+    after = func.substr(t.c.pattern, end_i + 1, 1) == "P" if end_i >= 0 else None
+    cleared = and_(before, after) if before is not None and after is not None else None
+    q = _scoped(t, scope, level, [_sum_if(before, t.c.n), _sum_if(cleared, t.c.n)])
+    return _one(level, _frame(conn, q, cols))
 
 
 def _activities_in(conn, scope, period: Period, level) -> pd.DataFrame:
     """Distinct accounts per activity in the period, and ever up to its end (for coverage)."""
     idx = _day_index(conn, "activity")
-    df = _activity_patterns(conn, scope, level)
-    columns = [*ACTIVITIES, "otp_ever", "app_ever"]
-    if df.empty or idx.day0 is None:
-        return pd.DataFrame({"g": ["*"] if level is None else [], **{c: 0 for c in columns}})
+    names = [*ACTIVITIES, "otp_ever", "app_ever"]
+    if idx.day0 is None:
+        return _one(level, pd.DataFrame([[0] * len(names)] if level is None else [],
+                                        columns=names))
+    t = r_activity_pattern
     start, end = idx.at(period.start), idx.at(period.end)
-    df["in_period"] = df["n"].where(_any_one(df["pattern"], start, end), 0)
-    df["ever"] = df["n"].where(_any_one(df["pattern"], 0, end), 0)
-    wide = df.pivot_table(index="g", columns="activity", values="in_period", aggfunc="sum")
-    wide = wide.reindex(columns=list(ACTIVITIES), fill_value=0).fillna(0)
-    ever = df.pivot_table(index="g", columns="activity", values="ever", aggfunc="sum")
-    wide["otp_ever"] = ever.get("otp_verified", 0)
-    wide["app_ever"] = ever.get("app_downloaded", 0)
-    return wide.fillna(0).astype("int64").reset_index().rename_axis(columns=None)
+    in_period = _has_one(t.c.pattern, start, end, idx.days)
+    ever = _has_one(t.c.pattern, 0, end, idx.days)
+
+    def of(kind, condition):
+        return _sum_if(None if condition is None else and_(t.c.activity == kind, condition),
+                       t.c.n)
+
+    values = [of(a, in_period) for a in ACTIVITIES]
+    values += [of("otp_verified", ever), of("app_downloaded", ever)]
+    return _one(level, _frame(conn, _scoped(t, scope, level, values), _cols(level, *names)))
 
 
 def _recharges_in(conn, scope, period: Period, level) -> pd.DataFrame:
@@ -375,6 +409,7 @@ def _median_resolution(conn, scope, level, where, by: Sequence = ()) -> pd.DataF
 # --- day by day ------------------------------------------------------------------------------
 
 
+@_memoized
 def daily(engine: Engine, scope: Scope, period: Period, level: str | None = None) -> pd.DataFrame:
     """Every KPI for each day of the period (from = to = that day), optionally per unit."""
     with engine.connect() as conn:
@@ -458,23 +493,25 @@ def _balance_days(conn, scope, level, idx: _DayIndex, days: list[date]) -> pd.Da
 
 
 def _coverage_days(conn, scope, level, days: list[date]) -> pd.DataFrame:
-    """Accounts ever OTP-verified / ever with the app, up to each day."""
+    """Accounts ever OTP-verified / ever with the app, up to each day (one query, a column a day)."""
     idx = _day_index(conn, "activity")
-    df = _activity_patterns(conn, scope, level)
-    df = df[df["activity"].isin(["otp_verified", "app_downloaded"])]
-    rows = []
-    for d in days:
-        if idx.day0 is None or df.empty:
-            continue
-        ever = df["n"].where(_any_one(df["pattern"], 0, idx.at(d)), 0)
-        part = df.assign(ever=ever).pivot_table(index="g", columns="activity", values="ever",
-                                                aggfunc="sum")
-        rows.append(pd.DataFrame({"g": part.index, "day": d,
-                                  "otp_ever": part.get("otp_verified", 0),
-                                  "app_ever": part.get("app_downloaded", 0)}))
-    if not rows:
-        return pd.DataFrame(columns=["g", "day", "otp_ever", "app_ever"])
-    return pd.concat(rows, ignore_index=True)
+    keys = ["g", "day"]
+    if idx.day0 is None:
+        return pd.DataFrame(columns=[*keys, "otp_ever", "app_ever"])
+    t = r_activity_pattern
+    values, names = [], []
+    for i, d in enumerate(days):
+        ever = _has_one(t.c.pattern, 0, idx.at(d), idx.days)
+        for kind, name in (("otp_verified", "otp_ever"), ("app_downloaded", "app_ever")):
+            values.append(_sum_if(None if ever is None else and_(t.c.activity == kind, ever),
+                                  t.c.n))
+            names.append(f"{name}|{i}")
+    wide = _one(level, _frame(conn, _scoped(t, scope, level, values), _cols(level, *names)))
+    long = wide.melt(id_vars="g", var_name="col", value_name="n")
+    long[["kind", "i"]] = long["col"].str.split("|", expand=True)
+    long["day"] = [days[int(i)] for i in long["i"]]
+    out = long.pivot_table(index=keys, columns="kind", values="n", aggfunc="sum").reset_index()
+    return out.rename_axis(columns=None)
 
 
 def _complaint_days(conn, scope, level, period: Period) -> pd.DataFrame:

@@ -54,22 +54,40 @@ def _areas_in(tree: pd.DataFrame, scope: Scope) -> set[str]:
     return set(tree.loc[mask, "area_code"])
 
 
-def target_for(tree: pd.DataFrame, own: dict[tuple[str, str], int], areas: set[str]) -> int | None:
+class _Tree:
+    """The hierarchy as plain dicts: each unit's areas and its child units."""
+
+    def __init__(self, tree: pd.DataFrame) -> None:
+        self.frame = tree
+        self.areas: dict[tuple[str, str], set[str]] = {}
+        self.children: dict[tuple[str, str], set[str]] = {}
+        for row in tree.itertuples(index=False):
+            codes = {lv: getattr(row, f"{lv}_code") for lv in LEVELS}
+            for lv in LEVELS:
+                self.areas.setdefault((lv, codes[lv]), set()).add(row.area_code)
+                if lv in CHILD:
+                    self.children.setdefault((lv, codes[lv]), set()).add(codes[CHILD[lv]])
+
+
+def target_for(tree: pd.DataFrame | _Tree, own: dict[tuple[str, str], int],
+               areas: set[str]) -> int | None:
     """Sum of targets for a set of areas by the finest-level-wins rule (None: no target set)."""
+    index = tree if isinstance(tree, _Tree) else _Tree(tree)
 
     def walk(level: str, code: str) -> int | None:
-        unit_areas = set(tree.loc[tree[f"{level}_code"] == code, "area_code"])
-        whole = unit_areas <= areas
+        mine = index.areas[(level, code)]
+        if not mine & areas:
+            return None
+        whole = mine <= areas
         if level == "area":
             return own.get(("area", code)) if whole else None
-        child = CHILD[level]
-        sub = tree[(tree[f"{level}_code"] == code) & tree["area_code"].isin(areas)]
-        below = [v for c in sorted(set(sub[f"{child}_code"])) if (v := walk(child, c)) is not None]
+        below = [v for c in sorted(index.children.get((level, code), ()))
+                 if (v := walk(CHILD[level], c)) is not None]
         if below:
             return sum(below)
         return own.get((level, code)) if whole else None
 
-    zones = sorted(set(tree.loc[tree["area_code"].isin(areas), "zone_code"]))
+    zones = sorted({code for (lv, code) in index.areas if lv == "zone"})
     found = [v for z in zones if (v := walk("zone", z)) is not None]
     return sum(found) if found else None
 
@@ -80,10 +98,11 @@ def achievement(engine: Engine, scope: Scope, campaign_id: str) -> pd.DataFrame:
     actual = headline(engine, scope, period).iloc[0]
     tree, tg = _tree(engine), _campaign_targets(engine, campaign_id)
     areas = _areas_in(tree, scope)
+    index = _Tree(tree)
     rows = []
     for metric in TARGET_METRICS:
         own = _own(tg, metric)
-        target = target_for(tree, own, areas) if own else None
+        target = target_for(index, own, areas) if own else None
         value = int(actual[metric])
         rows.append({"metric": metric, "actual": value, "target": target,
                      "achievement": value / target if target else None})
@@ -117,13 +136,14 @@ def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
     campaign = by_unit(engine, scope, campaign_period(engine, campaign_id), level) \
         if campaign_id else units
     campaign = campaign.set_index("code")
+    index = _Tree(tree)
     scores = []
     for metric in TARGET_METRICS:
         own = _own(tg, metric)
         actual, target, ratio = [], [], []
         for code in units["code"]:
             areas = _areas_in(tree, scope.narrowed(level, code))
-            t = target_for(tree, own, areas) if own else None
+            t = target_for(index, own, areas) if own else None
             a = int(campaign.at[code, metric]) if code in campaign.index else 0
             actual.append(a)
             target.append(t)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -96,14 +97,34 @@ def tiles(items: Sequence[Tile], per_row: int = 4) -> None:
 
 def chart(figure: alt.TopLevelMixin | None, lang: str, *, key: str | None = None,
           on_select: str = "ignore", selection_mode: str | None = None):
-    """Show a chart, or "no data for this selection" when the builder returned None."""
+    """Show a chart, or "no data for this selection" when the builder returned None.
+
+    The builders' charts are valid by construction (lib.charts is tested against the schema),
+    so the spec goes out unvalidated: Altair's validation costs more than the page's queries.
+    """
     if figure is None:
         no_data(lang)
         return None
+    spec = _spec(figure)
     if on_select == "ignore":
-        return st.altair_chart(figure, width="stretch", key=key)
-    return st.altair_chart(figure, width="stretch", key=key, on_select=on_select,
-                           selection_mode=selection_mode)
+        return st.vega_lite_chart(spec, width="stretch", key=key)
+    return st.vega_lite_chart(spec, width="stretch", key=key, on_select=on_select,
+                              selection_mode=selection_mode)
+
+
+_SPECS: dict[int, tuple[Any, dict]] = {}
+
+
+def _spec(figure: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec, remembered for charts lib.charts hands out again."""
+    hit = _SPECS.get(id(figure))
+    if hit is not None and hit[0] is figure:
+        return hit[1]
+    spec = figure.to_dict(validate=False)
+    if len(_SPECS) > 512:
+        _SPECS.clear()
+    _SPECS[id(figure)] = (figure, spec)  # the figure is kept, so its id is not reused
+    return spec
 
 
 def no_data(lang: str) -> None:
