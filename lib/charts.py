@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from lib import theme
@@ -239,9 +240,10 @@ _BUILT_LOCK = threading.Lock()
 def _freeze(value: Any) -> Any:
     """A hashable stand-in for an argument (DataFrames by content)."""
     if isinstance(value, pd.DataFrame):
-        hashed = pd.util.hash_pandas_object(value, index=False)
+        hashed = pd.util.hash_pandas_object(value, index=False).to_numpy()
+        order = np.arange(1, len(hashed) + 1, dtype=np.uint64)  # row order counts too
         return ("df", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)),
-                len(value), int(hashed.sum()), int((hashed * range(1, len(hashed) + 1)).sum()))
+                len(value), int(hashed.sum()), int((hashed * order).sum()))
     if isinstance(value, Mapping):
         return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
     if isinstance(value, list | tuple | set):
