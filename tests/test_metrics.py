@@ -169,3 +169,14 @@ def test_daily_for_a_scope_without_resolved_complaints(loaded):
     days = daily(loaded, Scope.of(areas=["A2"]), PERIOD).set_index("day")
     assert days["complaints_open"].tolist() == [0, 1, 1]  # c3 opened 03 Feb, still open
     assert days["complaints_resolved"].tolist() == [0, 0, 0]
+
+
+def test_figures_follow_a_new_load(loaded, db_url, tmp_path):
+    """Remembered figures are keyed by the data version, so a landed load shows at once."""
+    assert kpis(loaded, Scope(), PERIOD)["negative_balance"] == 5
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "balances.csv").write_text("account_no,as_of,balance_inr\n0000000010,2026-02-04,-50\n")
+    assert load_paths([more], url=db_url).ok
+    assert kpis(loaded, Scope(), PERIOD)["negative_balance"] == 6
+    assert kpis(loaded, Scope(), PERIOD)["arrears_inr"] == 37270.0
