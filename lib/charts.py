@@ -13,14 +13,10 @@ Unit and category columns are shown as they are: pass display names (Hindi names
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from lib import theme
@@ -37,6 +33,7 @@ from lib.format import (
     fmt_short,
 )
 from lib.i18n import t
+from lib.memo import remembered
 
 VALUE_KINDS = ("int", "inr", "pct", "hours")
 
@@ -228,55 +225,7 @@ def _tooltips(extra: Mapping[str, str] | None) -> list[alt.Tooltip]:
 
 # --- builders --------------------------------------------------------------------------------
 
-# --- remembering built charts --------------------------------------------------------------
-# Building an Altair chart costs tens of milliseconds of Python per chart, more than the
-# cached figures behind it; a rerun with the same data and labels gets the same chart back.
-
-_BUILT: OrderedDict = OrderedDict()
-_BUILT_SIZE = 256
-_BUILT_LOCK = threading.Lock()
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for an argument (DataFrames by content)."""
-    if isinstance(value, pd.DataFrame):
-        hashed = pd.util.hash_pandas_object(value, index=False).to_numpy()
-        order = np.arange(1, len(hashed) + 1, dtype=np.uint64)  # row order counts too
-        return ("df", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)),
-                len(value), int(hashed.sum()), int((hashed * order).sum()))
-    if isinstance(value, Mapping):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple | set):
-        return tuple(_freeze(v) for v in value)
-    hash(value)
-    return value
-
-
-def _remembered(builder: Callable[..., Any]) -> Callable[..., Any]:
-    """Return the chart built before for equal arguments (an unhashable argument: build anew)."""
-
-    @functools.wraps(builder)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            key = (builder.__name__, _freeze(args), _freeze(kwargs))
-        except (TypeError, ValueError):
-            return builder(*args, **kwargs)
-        with _BUILT_LOCK:
-            if key in _BUILT:
-                _BUILT.move_to_end(key)
-                return _BUILT[key]
-        chart = builder(*args, **kwargs)
-        with _BUILT_LOCK:
-            _BUILT[key] = chart
-            while len(_BUILT) > _BUILT_SIZE:
-                _BUILT.popitem(last=False)
-        return chart
-
-    return wrapper
-
-
-
-@_remembered
+@remembered
 def ranked_bars(df: pd.DataFrame, unit_col: str, value_col: str, *, value_kind: str = "int",
                 title: str = "", lang: str = "en", highlight: str | Sequence[str] | None = None,
                 selectable: bool = False, select_name: str = "unit", large: bool = False,
@@ -338,7 +287,7 @@ def ranked_bars(df: pd.DataFrame, unit_col: str, value_col: str, *, value_kind: 
 
 
 
-@_remembered
+@remembered
 def trend(df: pd.DataFrame, day_col: str, value_cols: Sequence[str], labels: Mapping[str, str],
           *, value_kind: str = "int", title: str = "", lang: str = "en", large: bool = False,
           colors: Sequence[str] | None = None, subtitle: str | None = None,
@@ -390,7 +339,7 @@ def trend(df: pd.DataFrame, day_col: str, value_cols: Sequence[str], labels: Map
                    fit="fit", width="container", height=height or (420 if large else 300))
 
 
-@_remembered
+@remembered
 def heatmap(df: pd.DataFrame, unit_col: str, day_col: str, value_col: str, *,
             value_kind: str = "int", title: str = "", lang: str = "en", large: bool = False,
             colors: Sequence[str] | None = None, show_values: bool | None = None,
@@ -455,7 +404,7 @@ def heatmap(df: pd.DataFrame, unit_col: str, day_col: str, value_col: str, *,
                    height=_band_height(len(unit_order), s.bar_step + 6))
 
 
-@_remembered
+@remembered
 def stacked_share(df: pd.DataFrame, cat_col: str, value_col: str, *, value_kind: str = "inr",
                   title: str = "", lang: str = "en", large: bool = False,
                   colors: Mapping[str, str] | None = None, subtitle: str | None = None,
@@ -509,7 +458,7 @@ def stacked_share(df: pd.DataFrame, cat_col: str, value_col: str, *, value_kind:
                    width="container", height=_band_height(len(data), s.bar_step))
 
 
-@_remembered
+@remembered
 def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_col: str, *,
                 title: str = "", lang: str = "en", large: bool = False,
                 count_title: str | None = None, amount_title: str | None = None,
@@ -562,7 +511,7 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
     return _finish(chart, title, large, rows=4 * len(data), subtitle=subtitle, fit="pad")
 
 
-@_remembered
+@remembered
 def paired_bars(df: pd.DataFrame, unit_col: str, a_col: str, b_col: str, labels: Mapping[str, str],
                 *, value_kind: str = "int", title: str = "", lang: str = "en",
                 large: bool = False, colors: Sequence[str] | None = None,

@@ -18,6 +18,7 @@ from lib.export import csv_bytes, xlsx_bytes
 from lib.filters import Filters, context_caption
 from lib.format import KPI_KINDS, fmt_delta, fmt_int, fmt_pct, fmt_short, fmt_value, format_frame
 from lib.i18n import kpi_help, kpi_label, page_title, t
+from lib.memo import remembered
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
 
@@ -145,9 +146,15 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
     cols = [c for c in columns if c in df.columns]
     raw = df[cols]
     kinds = {c: columns[c][1] for c in cols if columns[c][1] != "text"}
-    shown = format_frame(raw, kinds, lang).rename(columns={c: columns[c][0] for c in cols})
+    shown = _formatted(raw, kinds, lang).rename(columns={c: columns[c][0] for c in cols})
     st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
     downloads(shown, raw.rename(columns={c: columns[c][0] for c in cols}), name, lang)
+
+
+@remembered
+def _formatted(raw: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFrame:
+    """The table's text, formatted once per distinct table (cell-by-cell formatting is slow)."""
+    return format_frame(raw, kinds, lang)
 
 
 def downloads(shown: pd.DataFrame, raw: pd.DataFrame, name: str, lang: str) -> None:
