@@ -29,7 +29,7 @@ def run() -> None:
     st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=":material/bolt:",
                        layout="wide")
     disable_debug_mode()  # no schema validation while building charts (see lib.ui.chart)
-    st.session_state["frame_ran"] = True
+    ui.mark_frame()
     lang = language_switch()
     pages = [st.Page(script, title=page_title(key, lang), icon=icon, url_path=url,
                      default=(i == 0)) for i, (key, script, icon, url) in enumerate(PAGES)]

@@ -43,8 +43,10 @@ def language_switch() -> str:
     """The English / हिन्दी switch, kept in the URL as ``?lang=hi``."""
     notices: list[str] = []
     _seed("lang", list(LANGS), notices, single=True, default="en")
-    lang = st.sidebar.segmented_control(t("filter.language", current_lang()), LANGS,
-                                        format_func=LANG_NAMES.get, key="lang") or "en"
+    lang = _keyed(st.sidebar.segmented_control, "lang", "pick",
+                  t("filter.language", current_lang()), LANGS, format_func=LANG_NAMES.get)
+    if lang not in LANGS:  # a click on the chosen button unselects it: keep the language
+        lang = st.session_state["lang"] = current_lang()
     _publish("lang", [] if lang == "en" else [lang])
     _show(notices)
     return lang
@@ -71,7 +73,8 @@ def sidebar_filters(lang: str) -> Filters:
     _publish("campaign", [campaign_id] if campaign_id and campaign_id != campaign_ids[0] else [])
     default = _campaign_dates(campaigns, campaign_id) or _recent_week(as_of)
     _seed_dates(default, notices)
-    picked = sb.date_input(t("filter.date_range", lang), key="dates", format="DD/MM/YYYY")
+    picked = _keyed(sb.date_input, "dates", "pick", t("filter.date_range", lang),
+                    format="DD/MM/YYYY")
     period = _period_from(picked, default)
     _publish("dates", [] if (period.start, period.end) == tuple(default)
              else [period.start.isoformat(), period.end.isoformat()])
@@ -100,14 +103,15 @@ def sidebar_filters(lang: str) -> Filters:
     return Filters(lang, campaign_id, period, Scope.of(categories=cats, **scope_args), as_of)
 
 
-def _keyed(widget, key: str, lang: str, *args, then=None, **kwargs):
-    """A widget showing translated names, keyed per language.
+def _keyed(widget, key: str, suffix: str, *args, then=None, **kwargs):
+    """A widget whose value lives under ``key`` in session state, the widget under key__suffix.
 
-    Streamlit keeps a keyed widget's identity when its labels change, and the browser then
-    goes on showing the old language's name of the chosen option; a key per language makes a
-    fresh widget. The filter's value itself lives under ``key`` (seeded from the URL).
+    The value survives runs that do not draw the widget (Streamlit drops a widget's own state
+    then). Widgets showing translated names take the language as suffix: Streamlit keeps a
+    keyed widget's identity when its labels change, and the browser would go on showing the
+    old language's name of the chosen option.
     """
-    widget_key = f"{key}__{lang}"
+    widget_key = f"{key}__{suffix}"
     st.session_state[widget_key] = st.session_state.get(key)
 
     def changed() -> None:

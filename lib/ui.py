@@ -6,6 +6,7 @@ with these helpers. Nothing from the data is rendered as HTML.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.export import csv_bytes, xlsx_bytes
 from lib.filters import Filters, context_caption
@@ -35,14 +37,27 @@ class Tile:
     note: str | None = None      # e.g. progress to target
 
 
+_FRAME = threading.local()
+
+
+def mark_frame() -> None:
+    """Note that the frame (dashboard.py) is running this script run."""
+    _FRAME.run = _run_token()
+
+
+def _run_token() -> object | None:
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.parallel_coordinator  # a new object every run
+
+
 def ensure_frame() -> None:
     """Make sure the page runs inside the frame (dashboard.py), not on its own.
 
-    In a freshly started server, a deep link (``/overview``) reaches Streamlit before any
-    ``st.navigation`` call, and Streamlit's older pages-folder mode runs the page script
-    alone. Switching that mode off and rerunning hands the request to the frame.
+    With a ``pages/`` folder beside the entry script, Streamlit's older pages-folder mode runs a
+    page script alone when a freshly started server (or AppTest) opens a page directly.
+    Switching that mode off and rerunning hands the run to the frame and its st.navigation.
     """
-    if "frame_ran" not in st.session_state:
+    if getattr(_FRAME, "run", None) is not _run_token():
         from streamlit.runtime.pages_manager import PagesManager
 
         PagesManager.uses_pages_directory = False

@@ -54,6 +54,7 @@ def show_result(result: LoadResult, rejects: bytes | None, lang: str) -> None:
                            else "rejects.csv", icon=":material/download:", key="rejects_csv")
 
 
+ui.ensure_frame()
 filters = st.session_state.get("filters")
 lang = filters.lang if filters else current_lang()
 if filters:

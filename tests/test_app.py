@@ -118,6 +118,8 @@ def test_every_page_runs_in_both_languages(app, page, lang):
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    # the page ran inside the frame: the shared filters are drawn, in the page's language
+    assert f"zone__{lang}" in [m.key for m in at.sidebar.get("multiselect")]
 
 
 def test_empty_database_points_to_the_data_page(tmp_path, monkeypatch):
