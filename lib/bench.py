@@ -69,9 +69,6 @@ PANDAS_KPIS = ("consumers", "negative_balance", "arrears_inr", "negative_at_star
 RUPEE_TOLERANCE = 0.01  # pandas sums float rupees, the metrics layer integer paise
 # The app's in-process memos besides st.cache_data ("module.attribute", each with .clear()):
 # an uncached timing must not hit them. Keep in step with lib/ when a memo is added.
-PROCESS_MEMOS = ("lib.metrics._MEMO", "lib.charts._BUILT")
-
-
 # --- small helpers -------------------------------------------------------------------------
 
 
@@ -110,14 +107,12 @@ def proc_status_mb(field_name: str) -> float | None:
 
 
 def clear_memos() -> None:
-    """Empty the app's in-process memos (PROCESS_MEMOS), so the next figure is computed."""
-    import importlib
+    """Empty the app's in-process memos, so the next figure is computed."""
+    from lib.memo import clear_all
+    from lib.metrics import forget_figures
 
-    for path in PROCESS_MEMOS:
-        module_name, name = path.rsplit(".", 1)
-        memo = getattr(importlib.import_module(module_name), name, None)
-        if memo is not None:
-            memo.clear()
+    forget_figures()
+    clear_all()
 
 
 def tier(consumers: int) -> str:

@@ -36,8 +36,13 @@ def _cached(function: str, *args: Any) -> Any:
 
 def clear() -> None:
     """Forget every cached figure (after a load in this process, so it shows at once)."""
+    from lib.memo import clear_all
+    from lib.metrics import forget_figures
+
     _version.clear()
     _call.clear()
+    forget_figures()
+    clear_all()
 
 
 def version() -> int:

@@ -197,6 +197,12 @@ def _plain(value, key: str):
     return float(value) if key in FLOAT_KEYS else int(value)
 
 
+def forget_figures() -> None:
+    """Empty the per-process memo of figures."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+
+
 @_memoized
 def headline(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """One row with every KPI for the scope and period."""
