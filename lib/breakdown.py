@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from lib.contract import CHANNELS, DUES_BANDS
@@ -18,6 +18,7 @@ from lib.metrics import (
     _median_resolution,
     _scoped,
     _sum,
+    complaint_counts,
 )
 from lib.schema import (
     activities,
@@ -68,15 +69,10 @@ def recharge_channels(engine: Engine, scope: Scope, period: Period) -> pd.DataFr
 def help_desks(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """Per help desk: complaints received, resolved, open at the end, and median resolution hours."""
     c = complaints
-    received = _sum(case((c.c.opened_day.between(period.start, period.end), 1), else_=0))
-    resolved = _sum(case((c.c.resolved_day.between(period.start, period.end), 1), else_=0))
-    still_open = _sum(case((and_(c.c.opened_day <= period.end,
-                                 or_(c.c.resolved_day.is_(None), c.c.resolved_day > period.end)),
-                            1), else_=0))
     desk = c.c.help_desk.label("help_desk")
     with engine.connect() as conn:
-        q = _scoped(c, scope, None, [func.min(hierarchy.c.zone_code), received, resolved,
-                                     still_open], by=[desk], categories=False)
+        q = _scoped(c, scope, None, [func.min(hierarchy.c.zone_code), *complaint_counts(period)],
+                    by=[desk], categories=False)
         counts = _frame(conn, q, ["help_desk", "zone_code", "complaints_received",
                                   "complaints_resolved", "complaints_open"])
         medians = _median_resolution(conn, scope, None,

@@ -370,14 +370,20 @@ def _recharges_in(conn, scope, period: Period, level) -> pd.DataFrame:
     return _one(level, df)
 
 
-def _complaints_in(conn, scope, period: Period, level) -> pd.DataFrame:
+def complaint_counts(period: Period) -> list:
+    """SQL sums: tickets received and resolved in the period, and open at the end of its last day."""
     c = complaints
     received = _sum(case((c.c.opened_day.between(period.start, period.end), 1), else_=0))
     resolved = _sum(case((c.c.resolved_day.between(period.start, period.end), 1), else_=0))
     still_open = _sum(case((and_(c.c.opened_day <= period.end,
                                  or_(c.c.resolved_day.is_(None), c.c.resolved_day > period.end)),
                             1), else_=0))
-    q = _scoped(c, scope, level, [received, resolved, still_open], categories=False)
+    return [received, resolved, still_open]
+
+
+def _complaints_in(conn, scope, period: Period, level) -> pd.DataFrame:
+    c = complaints
+    q = _scoped(c, scope, level, complaint_counts(period), categories=False)
     cols = (["g"] if level else []) + ["complaints_received", "complaints_resolved",
                                        "complaints_open"]
     counts = _one(level, _frame(conn, q, cols))
