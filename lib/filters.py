@@ -14,12 +14,10 @@ import streamlit as st
 from lib import cache
 from lib.contract import CATEGORIES
 from lib.format import fmt_date
-from lib.i18n import LANGS, category_label, t
+from lib.i18n import LANG_NAMES, LANGS, category_label, t
 from lib.metrics import Period, Scope
 
-LANG_NAMES = {"en": "English", "hi": "हिन्दी"}
 UNIT_KEYS = (("zone", "zones"), ("circle", "circles"), ("division", "divisions"), ("area", "areas"))
-FILTER_KEYS = ("campaign", "dates", "zone", "circle", "division", "area", "category")
 
 
 @dataclass(frozen=True)
