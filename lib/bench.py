@@ -260,11 +260,12 @@ class Database:
 
         dispose_engine(self.url)
         if self.schema and self.admin_url:
-            from sqlalchemy import create_engine, text
+            from sqlalchemy import create_engine
+            from sqlalchemy.schema import DropSchema
 
             admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+                conn.execute(DropSchema(self.schema, cascade=True, if_exists=True))
             admin.dispose()
         if self.path and not keep_file:
             _remove_sqlite(self.path)
@@ -279,13 +280,14 @@ def fresh_database(url: str | None, workdir: Path, consumers: int, days: int,
                    tag: str = "") -> Database:
     """A new SQLite file under workdir, or a new schema in the given PostgreSQL database."""
     if url and not url.startswith("sqlite"):
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import create_engine
+        from sqlalchemy.schema import CreateSchema
 
         admin_url = normalise_url(url)
         schema = f"bench_{consumers}c_{days}d_{uuid.uuid4().hex[:6]}"
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            conn.execute(CreateSchema(schema))
         admin.dispose()
         joiner = "&" if "?" in url else "?"
         return Database(f"{url}{joiner}options=-csearch_path%3D{schema}", "postgresql", schema,

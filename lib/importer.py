@@ -696,8 +696,8 @@ def _sqlite_bulk_mode(conn: Connection, bulk: bool) -> None:
     itself, in the same transaction and under the write lock, before it writes anything.
     """
     raw = conn.connection.driver_connection
-    raw.execute(f"PRAGMA temp_store={'FILE' if bulk else 'MEMORY'}")
-    raw.execute(f"PRAGMA foreign_keys={'OFF' if bulk else 'ON'}")
+    raw.execute("PRAGMA temp_store=FILE" if bulk else "PRAGMA temp_store=MEMORY")
+    raw.execute("PRAGMA foreign_keys=OFF" if bulk else "PRAGMA foreign_keys=ON")
 
 
 _END = object()

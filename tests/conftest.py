@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.schema import CreateSchema, DropSchema
 
 from lib.db import dispose_engine, get_engine
 
@@ -40,14 +41,14 @@ def db_url(request, tmp_path) -> Iterator[str]:
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        conn.execute(CreateSchema(schema))
     url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
     try:
         yield url
     finally:
         dispose_engine(url)
         with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.execute(DropSchema(schema, cascade=True))
         admin.dispose()
 
 
