@@ -16,6 +16,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from lib import charts
+from lib.drill import top_units
 from lib.export import csv_bytes, xlsx_bytes
 from lib.filters import Filters, context_caption
 from lib.format import KPI_KINDS, fmt_delta, fmt_int, fmt_pct, fmt_short, fmt_value, format_frame
@@ -141,6 +143,19 @@ def _spec(figure: alt.TopLevelMixin) -> dict:
         _SPECS.clear()
     _SPECS[id(figure)] = (figure, spec)  # the figure is kept, so its id is not reused
     return spec
+
+
+def open_bars(df: pd.DataFrame, unit_col: str, value_col: str, title: str, lang: str,
+              none_message: str) -> None:
+    """Bars of the units with a positive ``value_col`` (top 25, said so), or a success note."""
+    positive = df[df[value_col] > 0]
+    top = top_units(positive, value_col)
+    if len(top) < len(positive):
+        st.caption(t("topic.top_of", lang, n=len(top), total=fmt_int(len(positive), lang)))
+    if top.empty:
+        st.success(none_message, icon=":material/check_circle:")
+    else:
+        chart(charts.ranked_bars(top, unit_col, value_col, lang=lang, title=title), lang)
 
 
 def no_data(lang: str) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import cache, charts, drill, ui
 from lib.contract import LEVELS
-from lib.format import KPI_KINDS, fmt_int
+from lib.format import KPI_KINDS
 from lib.i18n import kpi_label, level_label, t
 
 KEYS = ["complaints_received", "complaints_resolved", "complaints_open", "resolution_hours_median"]
@@ -42,15 +42,8 @@ st.subheader(t("hd.per_desk", lang))
 zones = ui.with_unit_name(cache.by_unit(f.scope, f.period, "zone"), lang)
 desks = desks.assign(zone=desks["zone_code"].map(dict(zip(zones["code"], zones["unit"],
                                                           strict=True))))
-open_desks = desks[desks["complaints_open"] > 0]
-top = drill.top_units(open_desks, "complaints_open")
-if len(top) < len(open_desks):
-    st.caption(t("topic.top_of", lang, n=len(top), total=fmt_int(len(open_desks), lang)))
-if not top.empty:
-    ui.chart(charts.ranked_bars(top, "help_desk", "complaints_open", lang=lang,
-                                title=t("hd.open_by_desk", lang)), lang)
-else:
-    st.success(t("hd.none_open", lang), icon=":material/check_circle:")
+ui.open_bars(desks, "help_desk", "complaints_open", t("hd.open_by_desk", lang), lang,
+             t("hd.none_open", lang))
 ui.table(desks, {"help_desk": (t("org.help_desk", lang), "text"),
                  "zone": (t("level.zone", lang), "text"),
                  **{k: (kpi_label(k, lang), KPI_KINDS[k]) for k in KEYS}}, lang, "help-desks")
@@ -61,15 +54,8 @@ level = drill.url_choice(st.segmented_control, t("filter.level", lang),
                          lang, required=True)
 drill.show_notices(notices)
 units = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, level), lang))
-with_open = units[units["complaints_open"] > 0]
-top = drill.top_units(with_open, "complaints_open")
-if len(top) < len(with_open):
-    st.caption(t("topic.top_of", lang, n=len(top), total=fmt_int(len(with_open), lang)))
-if not top.empty:
-    ui.chart(charts.ranked_bars(top, "unit", "complaints_open", lang=lang,
-                                title=kpi_label("complaints_open", lang)), lang)
-else:
-    st.success(t("hd.none_open", lang), icon=":material/check_circle:")
+ui.open_bars(units, "unit", "complaints_open", kpi_label("complaints_open", lang), lang,
+             t("hd.none_open", lang))
 ui.table(units.sort_values(["complaints_open", "complaints_received"], ascending=False), {
     "unit": (level_label(level, lang), "text"), "code": (t("chart.code", lang), "text"),
     **{k: (kpi_label(k, lang), KPI_KINDS[k]) for k in KEYS},
