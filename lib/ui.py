@@ -16,12 +16,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib import charts
-from lib.drill import top_units
+from lib import cache, charts
+from lib.contract import LEVELS
+from lib.drill import top_units, unique_names, url_choice
 from lib.export import csv_bytes, xlsx_bytes
 from lib.filters import Filters, context_caption
 from lib.format import KPI_KINDS, fmt_delta, fmt_int, fmt_pct, fmt_short, fmt_value, format_frame
-from lib.i18n import kpi_help, kpi_label, page_title, t
+from lib.i18n import kpi_help, kpi_label, level_label, page_title, t
 from lib.memo import remembered
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
@@ -156,6 +157,24 @@ def open_bars(df: pd.DataFrame, unit_col: str, value_col: str, title: str, lang:
         st.success(none_message, icon=":material/check_circle:")
     else:
         chart(charts.ranked_bars(top, unit_col, value_col, lang=lang, title=title), lang)
+
+
+def tile_figures_or_stop(f: Filters) -> pd.DataFrame:
+    """The tiles' figures for the filters; a scope without consumers says so and stops the page."""
+    figures = cache.tile_figures(f.scope, f.period, f.campaign_id)
+    if figures.loc["consumers", "value"] == 0:
+        no_data(f.lang)
+        st.stop()
+    return figures
+
+
+def level_and_units(f: Filters, notices: list[str]) -> tuple[str, pd.DataFrame]:
+    """The "show by" level picked on the page (kept in the URL) and every KPI per unit of it."""
+    level = url_choice(st.segmented_control, t("filter.level", f.lang),
+                       {lv: level_label(lv, f.lang) for lv in LEVELS}, "level", "zone", notices,
+                       f.lang, required=True)
+    units = unique_names(with_unit_name(cache.by_unit(f.scope, f.period, level), f.lang))
+    return level, units
 
 
 def no_data(lang: str) -> None:

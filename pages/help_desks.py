@@ -5,7 +5,6 @@ Complaints belong to areas, not consumers: the category filter does not narrow t
 import streamlit as st
 
 from lib import cache, charts, drill, ui
-from lib.contract import LEVELS
 from lib.format import KPI_KINDS
 from lib.i18n import kpi_label, level_label, t
 
@@ -49,11 +48,8 @@ ui.table(desks, {"help_desk": (t("org.help_desk", lang), "text"),
                  **{k: (kpi_label(k, lang), KPI_KINDS[k]) for k in KEYS}}, lang, "help-desks")
 
 st.subheader(t("topic.by_unit", lang))
-level = drill.url_choice(st.segmented_control, t("filter.level", lang),
-                         {lv: level_label(lv, lang) for lv in LEVELS}, "level", "zone", notices,
-                         lang, required=True)
+level, units = ui.level_and_units(f, notices)
 drill.show_notices(notices)
-units = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, level), lang))
 ui.open_bars(units, "unit", "complaints_open", kpi_label("complaints_open", lang), lang,
              t("hd.none_open", lang))
 ui.table(units.sort_values(["complaints_open", "complaints_received"], ascending=False), {

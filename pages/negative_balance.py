@@ -7,7 +7,6 @@ import streamlit as st
 
 from lib import cache, charts, drill, ui
 from lib.breakdown import ACCOUNT_LIST_LIMIT
-from lib.contract import LEVELS
 from lib.format import fmt_date, fmt_inr, fmt_int
 from lib.i18n import band_label, category_label, kpi_label, level_label, t
 
@@ -16,10 +15,7 @@ lang = f.lang
 ui.page_header("negative_balance", f)
 notices: list[str] = []
 
-fig = cache.tile_figures(f.scope, f.period, f.campaign_id)
-if fig.loc["consumers", "value"] == 0:
-    ui.no_data(lang)
-    st.stop()
+fig = ui.tile_figures_or_stop(f)
 ui.tiles([ui.kpi_tile(fig, "negative_balance", lang, inverse=True),
           ui.kpi_tile(fig, "arrears_inr", lang, inverse=True),
           replace(ui.kpi_tile(fig, "negative_at_start", lang), delta=None),  # fixed by the period
@@ -48,10 +44,7 @@ ui.table(bands, {"label": (t("band.title", lang), "text"),
                  "arrears_inr": (kpi_label("arrears_inr", lang), "inr")}, lang, "dues-bands")
 
 st.subheader(t("nb.start_vs_cleared", lang))
-level = drill.url_choice(st.segmented_control, t("filter.level", lang),
-                         {lv: level_label(lv, lang) for lv in LEVELS}, "level", "zone", notices,
-                         lang, required=True)
-units = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, level), lang))
+level, units = ui.level_and_units(f, notices)
 top = drill.top_units(units, "negative_at_start")
 if len(top) < len(units):
     st.caption(t("topic.top_of", lang, n=len(top), total=fmt_int(len(units), lang)))

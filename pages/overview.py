@@ -10,10 +10,7 @@ f = ui.current_filters()
 lang = f.lang
 ui.page_header("overview", f)
 
-fig = cache.tile_figures(f.scope, f.period, f.campaign_id)
-if fig.loc["consumers", "value"] == 0:
-    ui.no_data(lang)
-    st.stop()
+fig = ui.tile_figures_or_stop(f)
 
 before = t("msg.day_before_period", lang, value=fmt_int(fig.loc["negative_before", "value"], lang))
 ui.tiles([ui.kpi_tile(fig, "negative_balance", lang, inverse=True, note=before),

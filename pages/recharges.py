@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lib import cache, charts, drill, theme, ui
-from lib.contract import LEVELS
 from lib.format import fmt_int
 from lib.i18n import channel_label, kpi_label, level_label, t
 
@@ -12,10 +11,7 @@ lang = f.lang
 notices: list[str] = []
 ui.page_header("recharges", f)
 
-fig = cache.tile_figures(f.scope, f.period, f.campaign_id)
-if fig.loc["consumers", "value"] == 0:
-    ui.no_data(lang)
-    st.stop()
+fig = ui.tile_figures_or_stop(f)
 
 ui.tiles([ui.kpi_tile(fig, "recharge_count", lang), ui.kpi_tile(fig, "recharge_inr", lang),
           ui.kpi_tile(fig, "app_recharge_share", lang)], per_row=3)
@@ -49,11 +45,8 @@ ui.table(channels.sort_values("recharge_inr", ascending=False)
 }, lang, "recharge-channels")
 
 st.subheader(t("topic.by_unit", lang))
-level = drill.url_choice(st.segmented_control, t("filter.level", lang),
-                         {lv: level_label(lv, lang) for lv in LEVELS}, "level", "zone", notices,
-                         lang, required=True)
+level, units = ui.level_and_units(f, notices)
 drill.show_notices(notices)
-units = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, level), lang))
 if len(units) > drill.TOP_N:
     st.caption(t("topic.top_of", lang, n=drill.TOP_N, total=fmt_int(len(units), lang)))
 left, right = st.columns(2)

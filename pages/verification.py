@@ -17,10 +17,7 @@ lang = f.lang
 ui.page_header("verification", f)
 notices: list[str] = []
 
-fig = cache.tile_figures(f.scope, f.period, f.campaign_id)
-if fig.loc["consumers", "value"] == 0:
-    ui.no_data(lang)
-    st.stop()
+fig = ui.tile_figures_or_stop(f)
 ui.tiles([ui.kpi_tile(fig, key, lang) for key in COUNTS + COVERAGE], per_row=5)
 
 st.subheader(t("topic.day_by_day", lang))
