@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from lib.contract import CHANNELS, DUES_BANDS
@@ -92,38 +92,31 @@ def negative_accounts(engine: Engine, area_code: str, day: date,
     snapshot after the last non-negative one), contacted / otp_verified / app_downloaded
     (ever, up to ``day``).
     """
-    b = balances
-    in_area = [consumers.c.area_code == area_code]
+    # One area holds a few thousand accounts: per-account index lookups on the balances
+    # primary key (account_no, as_of) beat grouping the area's whole history.
+    b, c, a = balances, consumers, activities
+    mine = [b.c.account_no == c.c.account_no, b.c.as_of <= day]
+    balance = (select(b.c.balance_paise).where(*mine).order_by(b.c.as_of.desc()).limit(1)
+               .scalar_subquery())
+    last_ok = select(func.max(b.c.as_of)).where(*mine, b.c.balance_paise >= 0).scalar_subquery()
+    in_area = [c.c.area_code == area_code]
     if categories:
-        in_area.append(consumers.c.category.in_(categories))
-    latest = (select(b.c.account_no, func.max(b.c.as_of).label("as_of"))
-              .join(consumers, consumers.c.account_no == b.c.account_no)
-              .where(*in_area, b.c.as_of <= day).group_by(b.c.account_no).subquery())
-    last_ok = (select(b.c.account_no, func.max(b.c.as_of).label("ok_day"))
-               .join(consumers, consumers.c.account_no == b.c.account_no)
-               .where(*in_area, b.c.as_of <= day, b.c.balance_paise >= 0)
-               .group_by(b.c.account_no).subquery())
-    spell = (select(b.c.account_no, func.min(b.c.as_of).label("since"))
-             .join(consumers, consumers.c.account_no == b.c.account_no)
-             .outerjoin(last_ok, last_ok.c.account_no == b.c.account_no)
-             .where(*in_area, b.c.as_of <= day, b.c.balance_paise < 0,
-                    or_(last_ok.c.ok_day.is_(None), b.c.as_of > last_ok.c.ok_day))
-             .group_by(b.c.account_no).subquery())
+        in_area.append(c.c.category.in_(categories))
+    now = (select(c.c.account_no, c.c.category, balance.label("balance_paise"),
+                  last_ok.label("ok_day")).where(*in_area).subquery())
+    since = (select(func.min(b.c.as_of))
+             .where(b.c.account_no == now.c.account_no, b.c.as_of <= day,
+                    or_(now.c.ok_day.is_(None), b.c.as_of > now.c.ok_day))
+             .scalar_subquery())
 
     def ever(kind: str):
-        a = activities
-        return (select(a.c.account_no).where(a.c.activity == kind, a.c.day <= day,
-                                                        a.c.account_no == consumers.c.account_no)
-                .exists())
+        return (select(a.c.account_no).where(a.c.account_no == now.c.account_no,
+                                             a.c.activity == kind, a.c.day <= day).exists())
 
-    q = (select(consumers.c.account_no, consumers.c.category, b.c.balance_paise, spell.c.since,
+    q = (select(now.c.account_no, now.c.category, now.c.balance_paise, since,
                 ever("contacted"), ever("otp_verified"), ever("app_downloaded"))
-         .select_from(consumers.join(latest, latest.c.account_no == consumers.c.account_no)
-                      .join(b, and_(b.c.account_no == latest.c.account_no,
-                                    b.c.as_of == latest.c.as_of))
-                      .join(spell, spell.c.account_no == consumers.c.account_no))
-         .where(*in_area, b.c.balance_paise < 0)
-         .order_by(b.c.balance_paise, consumers.c.account_no).limit(ACCOUNT_LIST_LIMIT))
+         .where(now.c.balance_paise < 0)
+         .order_by(now.c.balance_paise, now.c.account_no).limit(ACCOUNT_LIST_LIMIT))
     with engine.connect() as conn:
         df = _frame(conn, q, ["account_no", "category", "balance_inr", "since", "contacted",
                               "otp_verified", "app_downloaded"])

@@ -12,9 +12,12 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
@@ -136,7 +139,11 @@ def _sum(col):
 
 
 def _frame(conn: Connection, query, columns: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(query).all(), columns=list(columns))
+    """The query's rows as a frame (built column by column: far cheaper than from Row objects)."""
+    rows = conn.execute(query).all()
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    return pd.DataFrame({name: list(col) for name, col in zip(columns, values, strict=True)},
+                        columns=list(columns))
 
 
 def _scoped(table, scope: Scope, level: str | None, values: list, *, where: Sequence = (),
@@ -151,38 +158,69 @@ def _scoped(table, scope: Scope, level: str | None, values: list, *, where: Sequ
     return query.group_by(*group) if group else query
 
 
-# --- the period figures --------------------------------------------------------------------
+T = TypeVar("T")
+
+# --- remembered figures ---------------------------------------------------------------------
 
 _MEMO: OrderedDict = OrderedDict()
-_MEMO_SIZE = 128
+_MEMO_SIZE = 256
 _MEMO_LOCK = threading.Lock()
+# The (database, data version) the figure being computed reads, so the parts it is cut from
+# are read at the same version without asking the database again.
+_READING: ContextVar[tuple[str, str] | None] = ContextVar("figures_reading", default=None)
 
 
-def _memoized(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+def memoized(fn: Callable[..., T]) -> Callable[..., T]:
     """Remember a figure per (database, data version, arguments) within the process.
 
-    One page asks for the same headline or unit table more than once (tiles, targets, league);
-    the data version (bumped by every landed load) keeps a remembered figure from going stale.
+    One page asks for the same headline or unit table more than once (tiles, targets, league),
+    and every figure of a period is cut from the same cells; the data version (bumped by every
+    landed load) keeps a remembered figure from going stale.
     """
 
     @functools.wraps(fn)
     def wrapper(engine: Engine, *args):
-        with engine.connect() as conn:
-            version = get_meta(conn, "data_version", "0")
-        key = (fn.__name__, str(engine.url), version, args)
+        url = str(engine.url)
+        reading = _READING.get()
+        if reading is None or reading[0] != url:
+            with engine.connect() as conn:
+                reading = (url, get_meta(conn, "data_version", "0"))
+        key = (fn.__name__, url, reading[1], args)
         with _MEMO_LOCK:
             hit = _MEMO.get(key)
             if hit is not None:
                 _MEMO.move_to_end(key)
-                return hit.copy()
-        value = fn(engine, *args)
+                return _copy(hit)
+        token = _READING.set(reading)
+        try:
+            value = fn(engine, *args)
+        finally:
+            _READING.reset(token)
         with _MEMO_LOCK:
             _MEMO[key] = value
             while len(_MEMO) > _MEMO_SIZE:
                 _MEMO.popitem(last=False)
-        return value.copy()
+        return _copy(value)
 
     return wrapper
+
+
+def _copy(value: T) -> T:
+    # Callers may change a frame they are handed; other values remembered are never changed.
+    return value.copy() if isinstance(value, pd.DataFrame) else value
+
+
+FIGURES = ("headline", "by_unit", "daily")  # what callers ask for; the rest are parts of them
+
+
+def forget_figures(keep_parts: bool = False) -> None:
+    """Empty the per-process memo of figures (``keep_parts``: keep the cells they are cut from)."""
+    with _MEMO_LOCK:
+        if not keep_parts:
+            _MEMO.clear()
+            return
+        for key in [k for k in _MEMO if k[0] in FIGURES]:
+            del _MEMO[key]
 
 
 def kpis(engine: Engine, scope: Scope, period: Period) -> dict:
@@ -197,111 +235,116 @@ def _plain(value, key: str):
     return float(value) if key in FLOAT_KEYS else int(value)
 
 
-def forget_figures() -> None:
-    """Empty the per-process memo of figures."""
-    with _MEMO_LOCK:
-        _MEMO.clear()
+# --- cells: the additive parts per (area, category) that every scope is cut from -----------
+# A filter change asks the same period about other units. Summing the period's cells (a few
+# thousand rows, remembered per data version) answers it without another round of queries;
+# only the median resolution time, which does not add up, is asked of the database per scope.
+
+CELL = ["area_code", "category"]
 
 
-@_memoized
-def headline(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
-    """One row with every KPI for the scope and period."""
+def _keys(split: bool) -> list[str]:
+    """Cell keys: by area and category when a category filter needs them, else by area
+    (six times fewer rows to fetch and sum)."""
+    return CELL if split else ["area_code"]
+PERIOD_PARTS = ("negative_balance", "arrears_paise", "negative_at_start", "negative_cleared",
+                *ACTIVITIES, "otp_ever", "app_ever", "recharge_count", "recharge_paise",
+                "app_paise")
+COMPLAINT_PARTS = ("complaints_received", "complaints_resolved", "complaints_open")
+BALANCE_PARTS = ("negative_balance", "arrears_paise")
+
+
+def _cell_query(table, values: list, *, where: Sequence = (), by: Sequence = (),
+                category: bool = True):
+    """SELECT area_code, [category,] by..., values FROM table WHERE ... GROUP BY the keys."""
+    group = [table.c.area_code, *([table.c.category] if category else []), *by]
+    return select(*group, *values).where(*where).group_by(*group)
+
+
+def _joined(parts: list[pd.DataFrame], keys: list[str], columns: Sequence[str]) -> pd.DataFrame:
+    """Outer-join parts on their keys; absent parts count 0."""
+    frames = [p.astype({k: object for k in keys}).set_index(keys) for p in parts]
+    out = pd.concat(frames, axis=1).reindex(columns=list(columns))
+    out = out.fillna(0).astype("int64")
+    out.index.names = keys
+    return out.reset_index()
+
+
+@memoized
+def hierarchy_frame(engine: Engine) -> pd.DataFrame:
+    """The hierarchy table, one row per area (by area code), with every level's codes and names."""
     with engine.connect() as conn:
-        return _period_metrics(conn, scope, period, None).reset_index(drop=True)
+        return _frame(conn, select(hierarchy).order_by(hierarchy.c.area_code),
+                      [c.name for c in hierarchy.c])
 
 
-@_memoized
-def by_unit(engine: Engine, scope: Scope, period: Period, level: str) -> pd.DataFrame:
-    """Every KPI per unit of a level (zone, circle, division, area), with the unit's names."""
+@dataclass(frozen=True)
+class Cells:
+    """Additive parts per cell as arrays, ready to be summed for any scope (never changed)."""
+
+    area: np.ndarray  # the row of the cell's area in hierarchy_frame
+    category: np.ndarray | None  # the cell's category; None when cells are whole areas
+    day: np.ndarray | None  # the cell's day as a position in the period; None: no days
+    ndays: int
+    parts: tuple[str, ...]
+    values: np.ndarray  # int64, a column per part
+
+
+def _cells(engine: Engine, frame: pd.DataFrame, parts: Sequence[str],
+           days: Sequence[date] | None = None) -> Cells:
+    """Cells from a frame keyed by area_code [, category] [, day]."""
+    area = pd.Index(hierarchy_frame(engine)["area_code"], dtype=object).get_indexer(
+        frame["area_code"].astype(object))
+    keep = area >= 0  # an area the hierarchy no longer holds belongs to no scope
+    day = None
+    if days is not None:
+        day = pd.Index(list(days), dtype=object).get_indexer(frame["day"].astype(object))
+        keep &= day >= 0
+        day = day[keep]
+    category = (frame["category"].to_numpy(dtype=object)[keep] if "category" in frame
+                else None)
+    values = frame[list(parts)].to_numpy(dtype=np.int64)[keep]
+    return Cells(area[keep], category, day, len(days or ()), tuple(parts), values)
+
+
+@memoized
+def consumer_cells(engine: Engine, split: bool) -> Cells:
+    """Consumers per area (and category)."""
+    t = r_consumers
     with engine.connect() as conn:
-        units = _units(conn, scope, level)
-        figures = _period_metrics(conn, scope, period, level)
-    return _merge(units, figures, on="code").pipe(_fill_counts)
+        frame = _frame(conn, _cell_query(t, [_sum(t.c.n)], category=split),
+                       [*_keys(split), "consumers"])
+    return _cells(engine, frame, ["consumers"])
 
 
-def _units(conn: Connection, scope: Scope, level: str) -> pd.DataFrame:
-    """The units of a level in scope: code, name, Hindi name (and CE and zone for zones)."""
-    code = level_code(level)
-    cols = [code.label("code"), func.min(hierarchy.c[f"{level}_name"]).label("name"),
-            func.min(hierarchy.c[f"{level}_name_hi"]).label("name_hi")]
-    if level != "zone":
-        cols.append(func.min(hierarchy.c.zone_code).label("zone_code"))
-    if level in ("zone",):
-        cols.append(func.min(hierarchy.c.chief_engineer).label("chief_engineer"))
-    query = select(*cols).where(*scope.hierarchy_conditions()).group_by(code).order_by(code)
-    return pd.DataFrame(conn.execute(query).mappings().all(),
-                        columns=[c.name for c in cols])
+@memoized
+def balance_cells(engine: Engine, day: date, split: bool) -> Cells:
+    """Negative-balance accounts and arrears (paise) per area (and category) on one day."""
+    with engine.connect() as conn:
+        frame = _negative_cells(conn, _day_index(conn, "balance"), day, split)
+    return _cells(engine, frame, BALANCE_PARTS)
 
 
-def _fill_counts(df: pd.DataFrame) -> pd.DataFrame:
-    for key in COUNT_KEYS:
-        if key in df:
-            df[key] = df[key].fillna(0).astype("int64")
-    for key in RUPEE_KEYS:
-        if key in df:
-            df[key] = df[key].fillna(0.0)
-    return df
-
-
-def _period_metrics(conn: Connection, scope: Scope, period: Period,
-                    level: str | None) -> pd.DataFrame:
-    """Every KPI for the period, one row per unit of ``level`` (or one row), keyed by 'code'."""
-    parts = [
-        _consumer_counts(conn, scope, level),
-        negative_on(conn, scope, period.end, level),
-        _negative_start_cleared(conn, scope, period, level),
-        _activities_in(conn, scope, period, level),
-        _recharges_in(conn, scope, period, level),
-        _complaints_in(conn, scope, period, level),
-    ]
-    out = pd.concat([part.astype({"g": object}).set_index("g") for part in parts], axis=1)
-    out = out.rename_axis("g").reset_index()
-    out = _fill_counts(out)
-    _ratios(out)
-    out = out.rename(columns={"g": "code"})
-    return out[["code", *KPI_KEYS]]
-
-
-def _merge(left: pd.DataFrame, right: pd.DataFrame, on, how: str = "left") -> pd.DataFrame:
-    """Merge on unit code (and day); an empty result frame has float keys, so align to object."""
-    keys = [on] if isinstance(on, str) else list(on)
-    return left.astype({k: object for k in keys}).merge(
-        right.astype({k: object for k in keys}), on=on, how=how)
-
-
-def _ratios(df: pd.DataFrame) -> None:
-    consumers_ = df["consumers"].where(df["consumers"] > 0)
-    df["verification_coverage"] = df["otp_ever"] / consumers_
-    df["app_coverage"] = df["app_ever"] / consumers_
-    rupees = df["recharge_inr"].where(df["recharge_inr"] > 0)
-    df["app_recharge_share"] = df["app_inr"] / rupees
-
-
-def _one(level: str | None, df: pd.DataFrame) -> pd.DataFrame:
-    """Give the single-row (whole scope) result the same key column as grouped ones."""
-    if level is None:
-        df.insert(0, "g", "*")
-    return df
-
-
-def _consumer_counts(conn, scope, level) -> pd.DataFrame:
-    q = _scoped(r_consumers, scope, level, [_sum(r_consumers.c.n).label("consumers")])
-    return _one(level, _frame(conn, q, (["g"] if level else []) + ["consumers"]))
-
-
-def negative_on(conn: Connection, scope: Scope, day: date, level: str | None) -> pd.DataFrame:
-    """Negative-balance accounts and arrears on one day (latest snapshot as of that day)."""
-    idx = _day_index(conn, "balance")
-    cols = (["g"] if level else []) + ["negative_balance", "arrears_inr"]
+def _negative_cells(conn: Connection, idx: _DayIndex, day: date, split: bool) -> pd.DataFrame:
+    cols = [*_keys(split), *BALANCE_PARTS]
     if idx.day0 is None or day < idx.day0:
-        return _one(level, pd.DataFrame([[0, 0.0]] if not level else [], columns=cols[-2:]))
-    effective = min(day, idx.last)  # after the last snapshot, every account keeps its state
-    q = _scoped(r_balance_daily, scope, level,
-                [_sum(r_balance_daily.c.n), _sum(r_balance_daily.c.arrears_paise)],
-                where=[r_balance_daily.c.day == effective])
-    df = _frame(conn, q, cols)
-    df["arrears_inr"] = df["arrears_inr"] / 100.0
-    return _one(level, df)
+        return pd.DataFrame(columns=cols)
+    t = r_balance_daily  # after the last snapshot every account keeps its state
+    q = _cell_query(t, [_sum(t.c.n), _sum(t.c.arrears_paise)],
+                    where=[t.c.day == min(day, idx.last)], category=split)
+    return _frame(conn, q, cols)
+
+
+@memoized
+def period_cells(engine: Engine, period: Period, split: bool) -> Cells:
+    """Every additive part of the period's KPIs per area (and category)."""
+    with engine.connect() as conn:
+        bal_idx = _day_index(conn, "balance")
+        parts = [_negative_cells(conn, bal_idx, period.end, split),
+                 _start_cleared_cells(conn, bal_idx, period, split),
+                 _activity_cells(conn, period, split),
+                 _recharge_cells(conn, period, split, by_day=False)]
+    return _cells(engine, _joined(parts, _keys(split), PERIOD_PARTS), PERIOD_PARTS)
 
 
 def _has_one(pattern, first: int, last: int, days: int):
@@ -321,12 +364,12 @@ def _sum_if(condition, value):
         literal(0))
 
 
-def _negative_start_cleared(conn, scope, period: Period, level) -> pd.DataFrame:
+def _start_cleared_cells(conn: Connection, idx: _DayIndex, period: Period,
+                         split: bool) -> pd.DataFrame:
     """Accounts negative the day before the period, and those of them non-negative at its end."""
-    idx = _day_index(conn, "balance")
-    cols = _cols(level, "negative_at_start", "negative_cleared")
+    cols = [*_keys(split), "negative_at_start", "negative_cleared"]
     if idx.day0 is None:
-        return _one(level, pd.DataFrame([[0, 0]] if level is None else [], columns=cols[-2:]))
+        return pd.DataFrame(columns=cols)
     t = r_neg_pattern
     before_i = idx.at(period.start - timedelta(days=1))
     end_i = min(idx.at(period.end), idx.days - 1)  # after the last day every state is kept
@@ -334,40 +377,39 @@ def _negative_start_cleared(conn, scope, period: Period, level) -> pd.DataFrame:
               if before_i >= 0 else None)
     after = func.substr(t.c.pattern, end_i + 1, 1) == "P" if end_i >= 0 else None
     cleared = and_(before, after) if before is not None and after is not None else None
-    q = _scoped(t, scope, level, [_sum_if(before, t.c.n), _sum_if(cleared, t.c.n)])
-    return _one(level, _frame(conn, q, cols))
+    values = [_sum_if(before, t.c.n), _sum_if(cleared, t.c.n)]
+    return _frame(conn, _cell_query(t, values, category=split), cols)
 
 
-def _activities_in(conn, scope, period: Period, level) -> pd.DataFrame:
+def _activity_cells(conn: Connection, period: Period, split: bool) -> pd.DataFrame:
     """Distinct accounts per activity in the period, and ever up to its end (for coverage)."""
     idx = _day_index(conn, "activity")
-    names = [*ACTIVITIES, "otp_ever", "app_ever"]
+    cols = [*_keys(split), *ACTIVITIES, "otp_ever", "app_ever"]
     if idx.day0 is None:
-        return _one(level, pd.DataFrame([[0] * len(names)] if level is None else [],
-                                        columns=names))
+        return pd.DataFrame(columns=cols)
     t = r_activity_pattern
-    start, end = idx.at(period.start), idx.at(period.end)
-    in_period = _has_one(t.c.pattern, start, end, idx.days)
-    ever = _has_one(t.c.pattern, 0, end, idx.days)
-
-    def of(kind, condition):
-        return _sum_if(None if condition is None else and_(t.c.activity == kind, condition),
-                       t.c.n)
-
-    values = [of(a, in_period) for a in ACTIVITIES]
-    values += [of("otp_verified", ever), of("app_downloaded", ever)]
-    return _one(level, _frame(conn, _scoped(t, scope, level, values), _cols(level, *names)))
+    in_period = _has_one(t.c.pattern, idx.at(period.start), idx.at(period.end), idx.days)
+    ever = _has_one(t.c.pattern, 0, idx.at(period.end), idx.days)
+    values = [_activity_sum(a, in_period) for a in ACTIVITIES]
+    values += [_activity_sum("otp_verified", ever), _activity_sum("app_downloaded", ever)]
+    return _frame(conn, _cell_query(t, values, category=split), cols)
 
 
-def _recharges_in(conn, scope, period: Period, level) -> pd.DataFrame:
+def _activity_sum(kind: str, condition):
+    t = r_activity_pattern
+    return _sum_if(None if condition is None else and_(t.c.activity == kind, condition), t.c.n)
+
+
+def _recharge_cells(conn: Connection, period: Period, split: bool, by_day: bool
+                    ) -> pd.DataFrame:
+    """Recharges, rupees (paise) and Smart App rupees per area (and category) [and day]."""
     t = r_recharge_daily
     app = case((t.c.channel == "smart_app", t.c.amount_paise), else_=0)
-    q = _scoped(t, scope, level, [_sum(t.c.n), _sum(t.c.amount_paise), _sum(app)],
-                where=[t.c.day.between(period.start, period.end)])
-    df = _frame(conn, q, (["g"] if level else []) + ["recharge_count", "recharge_inr", "app_inr"])
-    df["recharge_inr"] = df["recharge_inr"] / 100.0
-    df["app_inr"] = df["app_inr"] / 100.0
-    return _one(level, df)
+    q = _cell_query(t, [_sum(t.c.n), _sum(t.c.amount_paise), _sum(app)],
+                    by=[t.c.day] if by_day else [], category=split,
+                    where=[t.c.day.between(period.start, period.end)])
+    return _frame(conn, q, [*_keys(split), *(["day"] if by_day else []), "recharge_count",
+                            "recharge_paise", "app_paise"])
 
 
 def complaint_counts(period: Period) -> list:
@@ -381,15 +423,65 @@ def complaint_counts(period: Period) -> list:
     return [received, resolved, still_open]
 
 
-def _complaints_in(conn, scope, period: Period, level) -> pd.DataFrame:
+@memoized
+def complaint_cells(engine: Engine, period: Period) -> Cells:
+    """Complaints received, resolved and open at the end of the period, per area."""
     c = complaints
-    q = _scoped(c, scope, level, complaint_counts(period), categories=False)
-    cols = (["g"] if level else []) + ["complaints_received", "complaints_resolved",
-                                       "complaints_open"]
-    counts = _one(level, _frame(conn, q, cols))
-    medians = _median_resolution(conn, scope, level, [c.c.resolved_day.between(period.start,
-                                                                               period.end)])
-    return _merge(counts, medians, on="g")
+    q = _cell_query(c, complaint_counts(period), category=False)
+    with engine.connect() as conn:
+        frame = _frame(conn, q, ["area_code", *COMPLAINT_PARTS])
+    return _cells(engine, frame, COMPLAINT_PARTS)
+
+
+# --- cutting a scope from the cells ----------------------------------------------------------
+
+
+@memoized
+def _scoping(engine: Engine, scope: Scope, level: str | None) -> tuple[list, np.ndarray]:
+    """The units of a level in scope (sorted codes; '*' without a level) and, for each row of
+    hierarchy_frame, the position of its unit among them (-1: outside the scope)."""
+    hier = hierarchy_frame(engine)
+    inside = np.ones(len(hier), dtype=bool)
+    for values, col in ((scope.zones, "zone_code"), (scope.circles, "circle_code"),
+                        (scope.divisions, "division_code"), (scope.areas, "area_code")):
+        if values:
+            inside &= hier[col].isin(values).to_numpy()
+    if level is None:
+        return ["*"], np.where(inside, 0, -1)
+    of_area = hier[f"{level}_code"].to_numpy(dtype=object)
+    codes = sorted(set(of_area[inside]))
+    position = {code: i for i, code in enumerate(codes)}
+    unit = np.array([position[c] if ok else -1 for c, ok in zip(of_area, inside, strict=True)],
+                    dtype=np.int64)
+    return codes, unit
+
+
+@memoized
+def unit_names(engine: Engine, level: str) -> pd.DataFrame:
+    """Every unit of a level: code, name, Hindi name (and the zone's CE, or the unit's zone)."""
+    extra = {"zone": ("chief_engineer", "chief_engineer")}.get(level, ("zone_code", "zone_code"))
+    out = (hierarchy_frame(engine).groupby(f"{level}_code", sort=True)
+           .agg(name=(f"{level}_name", "min"), name_hi=(f"{level}_name_hi", "min"),
+                **{extra[0]: (extra[1], "min")})
+           .rename_axis("code").reset_index())
+    return out.astype({"code": object})
+
+
+def _cut(cells: Cells, scoping: tuple[list, np.ndarray], scope: Scope,
+         categories: bool = True) -> dict[str, np.ndarray]:
+    """Each part summed over the cells in scope: an array per part, one value per unit (per
+    unit and day, unit-major, for cells with days)."""
+    codes, unit = scoping
+    of_cell = unit[cells.area]
+    keep = of_cell >= 0
+    if categories and scope.categories and cells.category is not None:
+        keep &= np.isin(cells.category, scope.categories)
+    slot, size = of_cell[keep], len(codes)
+    if cells.day is not None:
+        slot, size = slot * cells.ndays + cells.day[keep], size * cells.ndays
+    sums = np.zeros((size, len(cells.parts)), dtype=np.int64)
+    np.add.at(sums, slot, cells.values[keep])
+    return dict(zip(cells.parts, sums.T, strict=True))
 
 
 def _median_resolution(conn, scope, level, where, by: Sequence = ()) -> pd.DataFrame:
@@ -418,149 +510,194 @@ def _median_resolution(conn, scope, level, where, by: Sequence = ()) -> pd.DataF
     return df
 
 
+def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """top / bottom, NaN where bottom is 0."""
+    out = np.full(len(top), np.nan)
+    np.divide(top, bottom, out=out, where=bottom > 0)
+    return out
+
+
+def _figures(cols: dict[str, np.ndarray], medians: np.ndarray, keys: dict) -> pd.DataFrame:
+    """The KPI frame from summed parts: rupees from paise, the ratios, the medians."""
+    out = {**keys, **{k: cols[k] for k in COUNT_KEYS}}
+    out["arrears_inr"] = cols["arrears_paise"] / 100.0
+    out["recharge_inr"] = cols["recharge_paise"] / 100.0
+    out["verification_coverage"] = _ratio(cols["otp_ever"], cols["consumers"])
+    out["app_coverage"] = _ratio(cols["app_ever"], cols["consumers"])
+    out["app_recharge_share"] = _ratio(cols["app_paise"], cols["recharge_paise"])
+    out["resolution_hours_median"] = medians
+    return pd.DataFrame(out, columns=[*keys, *KPI_KEYS])
+
+
+def _medians(engine: Engine, scope: Scope, level: str | None, period: Period,
+             slots: list[tuple]) -> np.ndarray:
+    """Median resolution hours per slot ((unit,) or (unit, day)), asked of the database."""
+    c = complaints
+    by_day = len(slots[0]) == 2 if slots else False
+    with engine.connect() as conn:
+        df = _median_resolution(conn, scope, level,
+                                [c.c.resolved_day.between(period.start, period.end)],
+                                by=[c.c.resolved_day.label("day")] if by_day else [])
+    if level is None and by_day:
+        df.insert(0, "g", "*")
+    found = dict(zip(zip(*(df[k] for k in (["g", "day"] if by_day else ["g"])), strict=True),
+                     df["resolution_hours_median"], strict=True))
+    return np.array([found.get(slot, np.nan) for slot in slots], dtype=float)
+
+
+def _period_figures(engine: Engine, scope: Scope, period: Period,
+                    level: str | None) -> pd.DataFrame:
+    """Every KPI for the period, one row per unit of ``level`` in scope (or one row '*')."""
+    split = bool(scope.categories)
+    scoping = _scoping(engine, scope, level)
+    cols = {**_cut(consumer_cells(engine, split), scoping, scope),
+            **_cut(period_cells(engine, period, split), scoping, scope),
+            **_cut(complaint_cells(engine, period), scoping, scope, categories=False)}
+    codes = scoping[0]
+    medians = _medians(engine, scope, level, period, [(code,) for code in codes])
+    return _figures(cols, medians, {"code": np.array(codes, dtype=object)})
+
+
+@memoized
+def headline(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """One row with every KPI for the scope and period."""
+    return _period_figures(engine, scope, period, None)
+
+
+@memoized
+def by_unit(engine: Engine, scope: Scope, period: Period, level: str) -> pd.DataFrame:
+    """Every KPI per unit of a level (zone, circle, division, area), with the unit's names."""
+    level_code(level)  # an unknown level is an error, not an empty table
+    figures = _period_figures(engine, scope, period, level)
+    names = unit_names(engine, level)
+    # both are sorted by code: join by position, not by a merge (the dearest step here)
+    names = names[names["code"].isin(figures["code"])].reset_index(drop=True)
+    return pd.concat([names, figures.drop(columns="code")], axis=1)
+
+
+def negative_on(engine: Engine, scope: Scope, day: date, level: str | None) -> pd.DataFrame:
+    """Negative-balance accounts and arrears on one day (latest snapshot as of that day).
+
+    Columns: g (unit code, or '*' without a level), negative_balance, arrears_inr.
+    """
+    scoping = _scoping(engine, scope, level)
+    sums = _cut(balance_cells(engine, day, bool(scope.categories)), scoping, scope)
+    return pd.DataFrame({"g": np.array(scoping[0], dtype=object),
+                         "negative_balance": sums["negative_balance"],
+                         "arrears_inr": sums["arrears_paise"] / 100.0})
+
+
 # --- day by day ------------------------------------------------------------------------------
 
-
-@_memoized
-def daily(engine: Engine, scope: Scope, period: Period, level: str | None = None) -> pd.DataFrame:
-    """Every KPI for each day of the period (from = to = that day), optionally per unit."""
-    with engine.connect() as conn:
-        return _daily_metrics(conn, scope, period, level)
+DAY_PARTS = PERIOD_PARTS
 
 
-def _daily_metrics(conn, scope, period: Period, level) -> pd.DataFrame:
+@memoized
+def day_cells(engine: Engine, period: Period, split: bool) -> Cells:
+    """The parts of each day's KPIs (from = to = that day) per area (and category) and day."""
     days = period.days
-    keys = ["g", "day"]
-    grid_units = (_units(conn, scope, level)["code"].tolist() if level else ["*"])
-    out = pd.MultiIndex.from_product([grid_units, days], names=keys).to_frame(index=False)
-
-    cons = _consumer_counts(conn, scope, level)
-    out = _merge(out, cons, on="g", how="left")
-
-    # negative on d and on d-1, carrying the last snapshot forward
-    idx = _day_index(conn, "balance")
-    bal = _balance_days(conn, scope, level, idx, [days[0] - timedelta(days=1), *days])
-    out = _merge(out, bal, on=keys, how="left")
-    prev = bal.assign(day=bal["day"] + timedelta(days=1)).rename(
-        columns={"negative_balance": "negative_at_start"}).drop(columns="arrears_inr")
-    out = _merge(out, prev, on=keys, how="left")
-
-    t = r_cleared_daily
-    q = _scoped(t, scope, level, [_sum(t.c.n)], by=[t.c.day],
-                where=[t.c.day.between(period.start, period.end)])
-    cleared = _frame(conn, q, _cols(level, "day", "negative_cleared"))
-    out = _merge(out, _one(level, cleared) if level is None else cleared, on=keys)
-
-    t = r_activity_daily
-    q = _scoped(t, scope, level, [_sum(t.c.n)], by=[t.c.day, t.c.activity],
-                where=[t.c.day.between(period.start, period.end)])
-    acts = _frame(conn, q, _cols(level, "day", "activity", "n"))
-    acts = _one(level, acts) if level is None else acts
-    wide = (acts.pivot_table(index=keys, columns="activity", values="n", aggfunc="sum")
-            .reindex(columns=list(ACTIVITIES)).reset_index().rename_axis(columns=None))
-    out = _merge(out, wide, on=keys, how="left")
-    out = _merge(out, _coverage_days(conn, scope, level, days), on=keys, how="left")
-
-    t = r_recharge_daily
-    app = case((t.c.channel == "smart_app", t.c.amount_paise), else_=0)
-    q = _scoped(t, scope, level, [_sum(t.c.n), _sum(t.c.amount_paise), _sum(app)], by=[t.c.day],
-                where=[t.c.day.between(period.start, period.end)])
-    rech = _frame(conn, q, _cols(level, "day", "recharge_count", "recharge_inr", "app_inr"))
-    rech = _one(level, rech) if level is None else rech
-    rech[["recharge_inr", "app_inr"]] = rech[["recharge_inr", "app_inr"]] / 100.0
-    out = _merge(out, rech, on=keys, how="left")
-
-    out = _merge(out, _complaint_days(conn, scope, level, period), on=keys, how="left")
-    out = _fill_counts(out)
-    out["app_inr"] = out["app_inr"].fillna(0.0)
-    _ratios(out)
-    out = out.rename(columns={"g": "code"})
-    cols = ["day", *KPI_KEYS] if level is None else ["code", "day", *KPI_KEYS]
-    return out[cols].sort_values(cols[:2] if level else ["day"]).reset_index(drop=True)
+    keys = [*_keys(split), "day"]
+    with engine.connect() as conn:
+        idx = _day_index(conn, "balance")
+        bal = _balance_days(conn, idx, [days[0] - timedelta(days=1), *days], split)
+        start = (bal.assign(day=bal["day"] + timedelta(days=1)).drop(columns="arrears_paise")
+                 .rename(columns={"negative_balance": "negative_at_start"}))
+        t = r_cleared_daily
+        cleared = _frame(conn, _cell_query(t, [_sum(t.c.n)], by=[t.c.day], category=split,
+                                           where=[t.c.day.between(period.start, period.end)]),
+                         [*keys, "negative_cleared"])
+        t = r_activity_daily
+        acts = _frame(conn, _cell_query(t, [_sum(t.c.n)], by=[t.c.day, t.c.activity],
+                                        category=split,
+                                        where=[t.c.day.between(period.start, period.end)]),
+                      [*keys, "activity", "n"])
+        acts = acts.set_index([*keys, "activity"])["n"].unstack("activity").reset_index()
+        ever = _coverage_days(conn, days, split)
+        rech = _recharge_cells(conn, period, split, by_day=True)
+    return _cells(engine, _joined([bal, start, cleared, acts, ever, rech], keys, DAY_PARTS),
+                  DAY_PARTS, days)
 
 
-def _cols(level, *names: str) -> list[str]:
-    return (["g"] if level else []) + list(names)
-
-
-def _balance_days(conn, scope, level, idx: _DayIndex, days: list[date]) -> pd.DataFrame:
-    """Negative count and arrears for each of ``days`` (0 before the first snapshot)."""
-    keys = ["g", "day"]
-    if idx.day0 is None:
-        return pd.DataFrame(columns=[*keys, "negative_balance", "arrears_inr"])
-    effective = {d: min(d, idx.last) for d in days if d >= idx.day0}
+def _balance_days(conn: Connection, idx: _DayIndex, days: list[date], split: bool
+                  ) -> pd.DataFrame:
+    """Negative count and arrears per cell for each of ``days`` (none before the first snapshot)."""
+    cols = [*_keys(split), "day", *BALANCE_PARTS]
+    effective = {d: min(d, idx.last) for d in days if idx.day0 is not None and d >= idx.day0}
+    if not effective:
+        return pd.DataFrame(columns=cols)
     t = r_balance_daily
-    q = _scoped(t, scope, level, [_sum(t.c.n), _sum(t.c.arrears_paise)], by=[t.c.day],
-                where=[t.c.day.in_(sorted(set(effective.values())))]) if effective else None
-    found = (_frame(conn, q, _cols(level, "day", "negative_balance", "arrears_inr"))
-             if q is not None else pd.DataFrame(columns=_cols(level, "day", "negative_balance",
-                                                               "arrears_inr")))
-    found = _one(level, found) if level is None else found
-    rows = []
-    for d, eff in effective.items():
-        rows.append(found[found["day"] == eff].assign(day=d))
-    df = pd.concat(rows) if rows else found.iloc[0:0]
-    df["arrears_inr"] = df["arrears_inr"].astype(float) / 100.0
-    return df
+    q = _cell_query(t, [_sum(t.c.n), _sum(t.c.arrears_paise)], by=[t.c.day], category=split,
+                    where=[t.c.day.in_(sorted(set(effective.values())))])
+    found = _frame(conn, q, [*_keys(split), "on", *BALANCE_PARTS])
+    wanted = pd.DataFrame({"on": list(effective.values()), "day": list(effective)})
+    return found.merge(wanted, on="on")[cols]
 
 
-def _coverage_days(conn, scope, level, days: list[date]) -> pd.DataFrame:
+def _coverage_days(conn: Connection, days: list[date], split: bool) -> pd.DataFrame:
     """Accounts ever OTP-verified / ever with the app, up to each day (one query, a column a day)."""
     idx = _day_index(conn, "activity")
-    keys = ["g", "day"]
+    keys = _keys(split)
+    cols = [*keys, "day", "otp_ever", "app_ever"]
+    k = len(keys)
     if idx.day0 is None:
-        return pd.DataFrame(columns=[*keys, "otp_ever", "app_ever"])
+        return pd.DataFrame(columns=cols)
     t = r_activity_pattern
-    values, names = [], []
-    for i, d in enumerate(days):
+    values = []
+    for d in days:
         ever = _has_one(t.c.pattern, 0, idx.at(d), idx.days)
-        for kind, name in (("otp_verified", "otp_ever"), ("app_downloaded", "app_ever")):
-            values.append(_sum_if(None if ever is None else and_(t.c.activity == kind, ever),
-                                  t.c.n))
-            names.append(f"{name}|{i}")
-    wide = _one(level, _frame(conn, _scoped(t, scope, level, values), _cols(level, *names)))
-    long = wide.melt(id_vars="g", var_name="col", value_name="n")
-    long[["kind", "i"]] = long["col"].str.split("|", expand=True)
-    long["day"] = [days[int(i)] for i in long["i"]]
-    out = long.pivot_table(index=keys, columns="kind", values="n", aggfunc="sum").reset_index()
-    return out.rename_axis(columns=None)
+        values += [_activity_sum("otp_verified", ever), _activity_sum("app_downloaded", ever)]
+    wide = conn.execute(_cell_query(t, values, category=split)).all()
+    frames = [pd.DataFrame([(*r[:k], d, r[k + 2 * i], r[k + 1 + 2 * i]) for r in wide],
+                           columns=cols) for i, d in enumerate(days)]
+    return pd.concat(frames, ignore_index=True)
 
 
-def _complaint_days(conn, scope, level, period: Period) -> pd.DataFrame:
-    """Complaints received, resolved, open at the end of, and median resolution, per day."""
+@memoized
+def complaint_day_cells(engine: Engine, period: Period) -> Cells:
+    """Complaints received, resolved, and open at the end of each day of the period, per area."""
     c = complaints
-    keys = ["g", "day"]
+    days = period.days
 
-    def per_day(day_col, name):
-        q = _scoped(c, scope, level, [func.count()], by=[day_col.label("day")],
-                    where=[day_col.between(period.start, period.end)], categories=False)
-        df = _frame(conn, q, _cols(level, "day", name))
-        return _one(level, df) if level is None else df
+    def per_day(day_col, name: str) -> pd.Series:
+        q = _cell_query(c, [func.count()], by=[day_col], category=False,
+                        where=[day_col.between(period.start, period.end)])
+        return _frame(conn, q, ["area_code", "day", name]).set_index(["area_code", "day"])[name]
 
-    def before(day_col, name):
-        q = _scoped(c, scope, level, [func.count()], where=[day_col < period.start],
-                    categories=False)
-        df = _frame(conn, q, _cols(level, name))
-        return _one(level, df) if level is None else df
+    def before(day_col) -> pd.Series:
+        q = _cell_query(c, [func.count()], category=False, where=[day_col < period.start])
+        return _frame(conn, q, ["area_code", "n"]).set_index("area_code")["n"]
 
-    units = _units(conn, scope, level)["code"].tolist() if level else ["*"]
-    grid = pd.MultiIndex.from_product([units, period.days], names=keys).to_frame(index=False)
-    grid = _merge(grid, per_day(c.c.opened_day, "complaints_received"), on=keys, how="left")
-    grid = _merge(grid, per_day(c.c.resolved_day, "complaints_resolved"), on=keys, how="left")
-    grid = _merge(grid, before(c.c.opened_day, "opened_before"), on="g", how="left")
-    grid = _merge(grid, before(c.c.resolved_day, "resolved_before"), on="g", how="left")
-    counts = ["complaints_received", "complaints_resolved", "opened_before", "resolved_before"]
-    grid[counts] = grid[counts].fillna(0).astype("int64")  # empty results come back as object
-    grid = grid.sort_values(keys)
+    with engine.connect() as conn:
+        received = per_day(c.c.opened_day, "complaints_received")
+        resolved = per_day(c.c.resolved_day, "complaints_resolved")
+        opened_before, resolved_before = before(c.c.opened_day), before(c.c.resolved_day)
+    areas = sorted(set(received.index.get_level_values(0)) | set(resolved.index.get_level_values(0))
+                   | set(opened_before.index) | set(resolved_before.index))
+    grid = pd.MultiIndex.from_product([areas, days], names=["area_code", "day"])
+    out = pd.DataFrame({"complaints_received": received.reindex(grid, fill_value=0),
+                        "complaints_resolved": resolved.reindex(grid, fill_value=0)},
+                       index=grid).astype("int64")
+    area = out.index.get_level_values(0)
     # open at the end of d = opened up to d minus resolved up to d (resolved never precedes opened)
-    opened = grid.groupby("g")["complaints_received"].cumsum() + grid["opened_before"]
-    closed = grid.groupby("g")["complaints_resolved"].cumsum() + grid["resolved_before"]
-    grid["complaints_open"] = (opened - closed).astype("int64")
-    med = _median_resolution(conn, scope, level,
-                             [c.c.resolved_day.between(period.start, period.end)],
-                             by=[c.c.resolved_day.label("day")])
-    if level is None:
-        med.insert(0, "g", "*")
-    grid = _merge(grid, med, on=keys, how="left")
-    return grid[[*keys, "complaints_received", "complaints_resolved", "complaints_open",
-                 "resolution_hours_median"]]
+    opened = (out.groupby(level=0)["complaints_received"].cumsum()
+              + opened_before.reindex(area, fill_value=0).to_numpy())
+    closed = (out.groupby(level=0)["complaints_resolved"].cumsum()
+              + resolved_before.reindex(area, fill_value=0).to_numpy())
+    out["complaints_open"] = (opened - closed).astype("int64")
+    return _cells(engine, out.reset_index(), COMPLAINT_PARTS, days)
+
+
+@memoized
+def daily(engine: Engine, scope: Scope, period: Period, level: str | None = None) -> pd.DataFrame:
+    """Every KPI for each day of the period (from = to = that day), optionally per unit."""
+    split, days = bool(scope.categories), period.days
+    scoping = _scoping(engine, scope, level)
+    cols = {**_cut(day_cells(engine, period, split), scoping, scope),
+            **_cut(complaint_day_cells(engine, period), scoping, scope, categories=False)}
+    cols["consumers"] = np.repeat(_cut(consumer_cells(engine, split), scoping, scope)["consumers"],
+                                  len(days))
+    codes = np.repeat(np.array(scoping[0], dtype=object), len(days))
+    on = np.array(days * len(scoping[0]), dtype=object)
+    medians = _medians(engine, scope, level, period, list(zip(codes, on, strict=True)))
+    keys = {"day": on} if level is None else {"code": codes, "day": on}
+    return _figures(cols, medians, keys)

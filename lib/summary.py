@@ -35,8 +35,7 @@ def tile_figures(engine: Engine, scope: Scope, period: Period,
         columns=["metric", "target", "achievement"])
     df = df.merge(targets[["metric", "target", "achievement"]].rename(columns={"metric": "key"}),
                   on="key", how="left")
-    with engine.connect() as conn:
-        start_count = negative_on(conn, scope, period.start - timedelta(days=1), None)
+    start_count = negative_on(engine, scope, period.start - timedelta(days=1), None)
     extra = {"key": "negative_before", "value": int(start_count["negative_balance"].iloc[0]),
              "previous": None, "delta": None, "target": None, "achievement": None}
     return pd.concat([df, pd.DataFrame([extra])], ignore_index=True).set_index("key")

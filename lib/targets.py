@@ -15,13 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from lib.contract import LEVELS, TARGET_METRICS
-from lib.metrics import Period, Scope, by_unit, headline, negative_on
-from lib.schema import campaigns, hierarchy, targets
+from lib.metrics import Period, Scope, by_unit, headline, hierarchy_frame, memoized, negative_on
+from lib.schema import campaigns, targets
 
 PARENT = {"circle": "zone", "division": "circle", "area": "division"}
 CHILD = {"zone": "circle", "circle": "division", "division": "area"}
 
 
+@memoized
 def campaign_period(engine: Engine, campaign_id: str) -> Period:
     """The campaign's own dates."""
     with engine.connect() as conn:
@@ -33,25 +34,20 @@ def campaign_period(engine: Engine, campaign_id: str) -> Period:
 
 
 def _tree(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        cols = [hierarchy.c[f"{lv}_code"] for lv in LEVELS]
-        return pd.DataFrame(conn.execute(select(*cols)).all(), columns=[f"{lv}_code" for lv in LEVELS])
+    return hierarchy_frame(engine)[[f"{lv}_code" for lv in LEVELS]]
 
 
+@memoized
+def _index(engine: Engine) -> _Tree:
+    return _Tree(_tree(engine))
+
+
+@memoized
 def _campaign_targets(engine: Engine, campaign_id: str) -> pd.DataFrame:
     with engine.connect() as conn:
         q = select(targets.c.level, targets.c.code, targets.c.metric, targets.c.target).where(
             targets.c.campaign_id == campaign_id)
         return pd.DataFrame(conn.execute(q).all(), columns=["level", "code", "metric", "target"])
-
-
-def _areas_in(tree: pd.DataFrame, scope: Scope) -> set[str]:
-    mask = pd.Series(True, index=tree.index)
-    for values, col in ((scope.zones, "zone_code"), (scope.circles, "circle_code"),
-                        (scope.divisions, "division_code"), (scope.areas, "area_code")):
-        if values:
-            mask &= tree[col].isin(values)
-    return set(tree.loc[mask, "area_code"])
 
 
 class _Tree:
@@ -67,6 +63,16 @@ class _Tree:
                 self.areas.setdefault((lv, codes[lv]), set()).add(row.area_code)
                 if lv in CHILD:
                     self.children.setdefault((lv, codes[lv]), set()).add(codes[CHILD[lv]])
+        self.all_areas = set(tree["area_code"])
+
+    def areas_of(self, scope: Scope) -> set[str]:
+        """The areas inside a scope (OR within a level, AND across levels)."""
+        found = self.all_areas
+        for level, values in (("zone", scope.zones), ("circle", scope.circles),
+                              ("division", scope.divisions), ("area", scope.areas)):
+            if values:
+                found = found & set().union(*(self.areas.get((level, v), set()) for v in values))
+        return found
 
 
 def target_for(tree: pd.DataFrame | _Tree, own: dict[tuple[str, str], int],
@@ -96,12 +102,11 @@ def achievement(engine: Engine, scope: Scope, campaign_id: str) -> pd.DataFrame:
     """Per target metric: actual over the campaign period, target for the scope, and their ratio."""
     period = campaign_period(engine, campaign_id)
     actual = headline(engine, scope, period).iloc[0]
-    tree, tg = _tree(engine), _campaign_targets(engine, campaign_id)
-    areas = _areas_in(tree, scope)
-    index = _Tree(tree)
+    index, by_metric = _index(engine), _targets_by_metric(engine, campaign_id)
+    areas = index.areas_of(scope)
     rows = []
     for metric in TARGET_METRICS:
-        own = _own(tg, metric)
+        own = by_metric.get(metric, {})
         target = target_for(index, own, areas) if own else None
         value = int(actual[metric])
         rows.append({"metric": metric, "actual": value, "target": target,
@@ -112,10 +117,16 @@ def achievement(engine: Engine, scope: Scope, campaign_id: str) -> pd.DataFrame:
     return df
 
 
-def _own(tg: pd.DataFrame, metric: str) -> dict[tuple[str, str], int]:
-    part = tg[tg["metric"] == metric]
-    return {(lv, code): int(t) for lv, code, t in zip(part["level"], part["code"], part["target"],
-                                                        strict=True)}
+@memoized
+def _targets_by_metric(engine: Engine, campaign_id: str | None
+                       ) -> dict[str, dict[tuple[str, str], int]]:
+    """The campaign's targets as {metric: {(level, code): target}}."""
+    out: dict[str, dict[tuple[str, str], int]] = {}
+    if campaign_id:
+        tg = _campaign_targets(engine, campaign_id)
+        for lv, code, metric, t in tg.itertuples(index=False):
+            out.setdefault(metric, {})[(lv, code)] = int(t)
+    return out
 
 
 def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None,
@@ -130,19 +141,17 @@ def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
     units = by_unit(engine, scope, period, level)
     if units.empty:
         return units
-    tree = _tree(engine)
-    tg = _campaign_targets(engine, campaign_id) if campaign_id else pd.DataFrame(
-        columns=["level", "code", "metric", "target"])
+    index, by_metric = _index(engine), _targets_by_metric(engine, campaign_id)
     campaign = by_unit(engine, scope, campaign_period(engine, campaign_id), level) \
         if campaign_id else units
     campaign = campaign.set_index("code")
-    index = _Tree(tree)
+    unit_areas = {code: index.areas_of(scope.narrowed(level, code)) for code in units["code"]}
     scores = []
     for metric in TARGET_METRICS:
-        own = _own(tg, metric)
+        own = by_metric.get(metric, {})
         actual, target, ratio = [], [], []
         for code in units["code"]:
-            areas = _areas_in(tree, scope.narrowed(level, code))
+            areas = unit_areas[code]
             t = target_for(index, own, areas) if own else None
             a = int(campaign.at[code, metric]) if code in campaign.index else 0
             actual.append(a)
@@ -153,8 +162,7 @@ def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
         units[f"{metric}_achievement"] = pd.array(ratio, dtype="Float64")
         scores.append(units[f"{metric}_achievement"])
     units["score"] = pd.concat(scores, axis=1).mean(axis=1, skipna=True)
-    with engine.connect() as conn:
-        before = negative_on(conn, scope, period.start - timedelta(days=1), level)
+    before = negative_on(engine, scope, period.start - timedelta(days=1), level)
     before = before.rename(columns={"g": "code", "negative_balance": "negative_before",
                                     "arrears_inr": "arrears_before"})
     units = units.merge(before, on="code", how="left")
