@@ -93,30 +93,37 @@ def negative_accounts(engine: Engine, area_code: str, day: date,
     (ever, up to ``day``).
     """
     # One area holds a few thousand accounts: per-account index lookups on the balances
-    # primary key (account_no, as_of) beat grouping the area's whole history.
+    # primary key (account_no, as_of) beat grouping the area's whole history. Each account's
+    # balance is looked up once (a materialised CTE), and the rest only for the listed ones.
     b, c, a = balances, consumers, activities
     mine = [b.c.account_no == c.c.account_no, b.c.as_of <= day]
     balance = (select(b.c.balance_paise).where(*mine).order_by(b.c.as_of.desc()).limit(1)
                .scalar_subquery())
-    last_ok = select(func.max(b.c.as_of)).where(*mine, b.c.balance_paise >= 0).scalar_subquery()
     in_area = [c.c.area_code == area_code]
     if categories:
         in_area.append(c.c.category.in_(categories))
-    now = (select(c.c.account_no, c.c.category, balance.label("balance_paise"),
-                  last_ok.label("ok_day")).where(*in_area).subquery())
+    now = (select(c.c.account_no, c.c.category, balance.label("balance_paise"))
+           .where(*in_area).cte("now").prefix_with("MATERIALIZED"))
+    last_ok = (select(func.max(b.c.as_of))
+               .where(b.c.account_no == now.c.account_no, b.c.as_of <= day,
+                      b.c.balance_paise >= 0).scalar_subquery())
+    listed = (select(now.c.account_no, now.c.category, now.c.balance_paise,
+                     last_ok.label("ok_day"))
+              .where(now.c.balance_paise < 0)
+              .order_by(now.c.balance_paise, now.c.account_no).limit(ACCOUNT_LIST_LIMIT)
+              .subquery("listed"))
     since = (select(func.min(b.c.as_of))
-             .where(b.c.account_no == now.c.account_no, b.c.as_of <= day,
-                    or_(now.c.ok_day.is_(None), b.c.as_of > now.c.ok_day))
+             .where(b.c.account_no == listed.c.account_no, b.c.as_of <= day,
+                    or_(listed.c.ok_day.is_(None), b.c.as_of > listed.c.ok_day))
              .scalar_subquery())
 
     def ever(kind: str):
-        return (select(a.c.account_no).where(a.c.account_no == now.c.account_no,
+        return (select(a.c.account_no).where(a.c.account_no == listed.c.account_no,
                                              a.c.activity == kind, a.c.day <= day).exists())
 
-    q = (select(now.c.account_no, now.c.category, now.c.balance_paise, since,
+    q = (select(listed.c.account_no, listed.c.category, listed.c.balance_paise, since,
                 ever("contacted"), ever("otp_verified"), ever("app_downloaded"))
-         .where(now.c.balance_paise < 0)
-         .order_by(now.c.balance_paise, now.c.account_no).limit(ACCOUNT_LIST_LIMIT))
+         .order_by(listed.c.balance_paise, listed.c.account_no))
     with engine.connect() as conn:
         df = _frame(conn, q, ["account_no", "category", "balance_inr", "since", "contacted",
                               "otp_verified", "app_downloaded"])

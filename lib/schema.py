@@ -83,7 +83,8 @@ activities = Table(
     Column("day", Date, nullable=False),
     Column("campaign_id", String(64)),
     Column("staff_id", String(64)),
-    Index("ix_activities_account", "account_no"),
+    # covering the account list's "ever contacted / verified / downloaded" lookups
+    Index("ix_activities_account", "account_no", "activity", "day"),
     Index("ix_activities_day", "day"),
 )
 
