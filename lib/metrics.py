@@ -529,20 +529,45 @@ def _figures(cols: dict[str, np.ndarray], medians: np.ndarray, keys: dict) -> pd
     return pd.DataFrame(out, columns=[*keys, *KPI_KEYS])
 
 
-def _medians(engine: Engine, scope: Scope, level: str | None, period: Period,
-             slots: list[tuple]) -> np.ndarray:
-    """Median resolution hours per slot ((unit,) or (unit, day)), asked of the database."""
+@memoized
+def resolution_cells(engine: Engine, period: Period) -> pd.DataFrame:
+    """Each complaint resolved in the period: its area's row in hierarchy_frame, its day's
+    position in the period, and the seconds it took (medians are cut from these per scope)."""
     c = complaints
-    by_day = len(slots[0]) == 2 if slots else False
+    q = (select(c.c.area_code, c.c.resolved_day, c.c.resolution_seconds)
+         .where(c.c.resolved_day.between(period.start, period.end),
+                c.c.resolution_seconds.is_not(None)))
     with engine.connect() as conn:
-        df = _median_resolution(conn, scope, level,
-                                [c.c.resolved_day.between(period.start, period.end)],
-                                by=[c.c.resolved_day.label("day")] if by_day else [])
-    if level is None and by_day:
-        df.insert(0, "g", "*")
-    found = dict(zip(zip(*(df[k] for k in (["g", "day"] if by_day else ["g"])), strict=True),
-                     df["resolution_hours_median"], strict=True))
-    return np.array([found.get(slot, np.nan) for slot in slots], dtype=float)
+        frame = _frame(conn, q, ["area_code", "day", "seconds"])
+    area = pd.Index(hierarchy_frame(engine)["area_code"], dtype=object).get_indexer(
+        frame["area_code"].astype(object))
+    day = pd.Index(period.days, dtype=object).get_indexer(frame["day"].astype(object))
+    keep = area >= 0
+    return pd.DataFrame({"area": area[keep], "day": day[keep],
+                         "seconds": frame["seconds"].to_numpy(dtype=np.int64)[keep]})
+
+
+def _medians(engine: Engine, scoping: tuple[list, np.ndarray], period: Period,
+             by_day: bool) -> np.ndarray:
+    """Median resolution hours per unit (per unit and day, unit-major): the mean of the two
+    middle values for an even count, as the contract's median; NaN where none was resolved."""
+    cells = resolution_cells(engine, period)
+    of_cell = scoping[1][cells["area"].to_numpy()]
+    keep = of_cell >= 0
+    slot, size = of_cell[keep], len(scoping[0])
+    if by_day:
+        ndays = len(period.days)
+        slot, size = slot * ndays + cells["day"].to_numpy()[keep], size * ndays
+    seconds = cells["seconds"].to_numpy()[keep]
+    order = np.lexsort((seconds, slot))
+    slot, seconds = slot[order], seconds[order]
+    first = np.searchsorted(slot, np.arange(size))
+    count = np.searchsorted(slot, np.arange(size), side="right") - first
+    out = np.full(size, np.nan)
+    has = count > 0
+    low, high = first + (count - 1) // 2, first + count // 2
+    out[has] = (seconds[low[has]] + seconds[high[has]]) / 2 / 3600.0
+    return out
 
 
 def _period_figures(engine: Engine, scope: Scope, period: Period,
@@ -554,7 +579,7 @@ def _period_figures(engine: Engine, scope: Scope, period: Period,
             **_cut(period_cells(engine, period, split), scoping, scope),
             **_cut(complaint_cells(engine, period), scoping, scope, categories=False)}
     codes = scoping[0]
-    medians = _medians(engine, scope, level, period, [(code,) for code in codes])
+    medians = _medians(engine, scoping, period, by_day=False)
     return _figures(cols, medians, {"code": np.array(codes, dtype=object)})
 
 
@@ -698,6 +723,6 @@ def daily(engine: Engine, scope: Scope, period: Period, level: str | None = None
                                   len(days))
     codes = np.repeat(np.array(scoping[0], dtype=object), len(days))
     on = np.array(days * len(scoping[0]), dtype=object)
-    medians = _medians(engine, scope, level, period, list(zip(codes, on, strict=True)))
+    medians = _medians(engine, scoping, period, by_day=True)
     keys = {"day": on} if level is None else {"code": codes, "day": on}
     return _figures(cols, medians, keys)
