@@ -180,3 +180,34 @@ def test_figures_follow_a_new_load(loaded, db_url, tmp_path):
     assert load_paths([more], url=db_url).ok
     assert kpis(loaded, Scope(), PERIOD)["negative_balance"] == 6
     assert kpis(loaded, Scope(), PERIOD)["arrears_inr"] == 37270.0
+
+
+def test_a_filter_change_asks_the_database_only_for_the_data_version(loaded):
+    """Once a period's cells are remembered, another scope's figures are cut from them: the
+    only statement run is the data-version read, and the answers equal the hand-worked ones."""
+    from sqlalchemy import event
+
+    from lib.metrics import forget_figures
+
+    forget_figures()
+    kpis(loaded, Scope(), PERIOD)  # the first view builds the period's cells
+    by_unit(loaded, Scope(), PERIOD, "zone")
+    daily(loaded, Scope(), PERIOD)
+    forget_figures(keep_parts=True)  # as if the next scope had never been asked for
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(loaded, "before_cursor_execute", seen)
+    try:
+        zone = kpis(loaded, Scope.of(zones=["Z1"]), PERIOD)
+        units = by_unit(loaded, Scope.of(zones=["Z1"]), PERIOD, "circle")
+        days = daily(loaded, Scope.of(zones=["Z1"]), PERIOD)
+    finally:
+        event.remove(loaded, "before_cursor_execute", seen)
+    queries = [s for s in statements if s.strip().upper() != "BEGIN"]  # SQLite's own BEGIN
+    assert queries
+    assert all(s.lstrip().startswith("SELECT meta.value") for s in queries), queries
+    assert zone["consumers"] == units["consumers"].sum() == days["consumers"].iloc[0]
+    assert zone["recharge_count"] == days["recharge_count"].sum()
