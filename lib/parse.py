@@ -220,7 +220,9 @@ def parse_amount(s: pd.Series) -> tuple[pd.Series, Reasons]:
     valid = plain.copy()
     if plain.any():
         # Up to two decimals and 13 digits a float holds the value exactly enough to round.
-        paise[plain] = np.rint(s[plain].astype("float64").to_numpy() * 100)
+        # Arrow's string-to-float cast (correctly rounded, like float()) is ~10x pandas' astype.
+        paise[plain] = np.rint(s[plain].astype("float64[pyarrow]").to_numpy(dtype=np.float64)
+                               * 100)
     rest = ~plain & ~empty
     reasons = None
     if rest.any():

@@ -2,8 +2,10 @@
 
 The balance and activity rollups need each account's day-by-day state ("latest snapshot as
 of d" carries forward), so they are computed in account chunks with numpy and written back;
-the rest are plain GROUP BYs in SQL. Everything is keyed by (area, category) and joined to
-the hierarchy at query time.
+the daily activity and recharge figures are summed in the same pass (it already knows each
+account's area and category, so no join over the raw rows is needed). Rows are fetched as plain
+DBAPI tuples: millions of SQLAlchemy Row objects cost more than the arithmetic. Everything is
+keyed by (area, category) and joined to the hierarchy at query time.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ from lib.schema import (
 
 CHUNK_CELLS = 1_000_000  # accounts x days held at once: bounds memory at any size
 INSERT_BATCH = 20_000
+FOLD_EVERY = 16  # chunks of per-chunk counts kept before they are summed into one frame
 
 Progress = Callable[[float, str], None]
-_ACTIVITY_INDEX = {name: i for i, name in enumerate(ACTIVITIES)}
 
 
 def rebuild_rollups(conn: Connection, progress: Progress | None = None) -> None:
@@ -48,29 +50,7 @@ def rebuild_rollups(conn: Connection, progress: Progress | None = None) -> None:
         ["area_code", "category", "n"],
         select(consumers.c.area_code, consumers.c.category, func.count())
         .group_by(consumers.c.area_code, consumers.c.category)))
-    _recharge_daily(conn)
-    _activity_daily(conn)
     _account_states(conn, progress)
-
-
-def _recharge_daily(conn: Connection) -> None:
-    cols = ["day", "area_code", "category", "channel", "n", "amount_paise"]
-    query = (select(recharges.c.day, consumers.c.area_code, consumers.c.category,
-                    recharges.c.channel, func.count(), func.sum(recharges.c.amount_paise))
-             .join(consumers, consumers.c.account_no == recharges.c.account_no)
-             .group_by(recharges.c.day, consumers.c.area_code, consumers.c.category,
-                       recharges.c.channel))
-    conn.execute(insert(r_recharge_daily).from_select(cols, query))
-
-
-def _activity_daily(conn: Connection) -> None:
-    cols = ["day", "area_code", "category", "activity", "n"]
-    query = (select(activities.c.day, consumers.c.area_code, consumers.c.category,
-                    activities.c.activity, func.count(activities.c.account_no.distinct()))
-             .join(consumers, consumers.c.account_no == activities.c.account_no)
-             .group_by(activities.c.day, consumers.c.area_code, consumers.c.category,
-                       activities.c.activity))
-    conn.execute(insert(r_activity_daily).from_select(cols, query))
 
 
 def day_offset(conn: Connection, column, day0: date):
@@ -93,18 +73,17 @@ def _as_date(value) -> date:
 
 
 def _account_states(conn: Connection, progress: Progress | None) -> None:
-    """Balance and activity rollups from each account's day-by-day state, in account chunks."""
+    """Balance, activity and recharge rollups from each account's rows, in account chunks."""
     bal_range = _day_range(conn, balances.c.as_of)
     act_range = _day_range(conn, activities.c.day)
     set_meta(conn, "balance_day0", bal_range[0].isoformat() if bal_range else "")
     set_meta(conn, "balance_days", str(bal_range[1] if bal_range else 0))
     set_meta(conn, "activity_day0", act_range[0].isoformat() if act_range else "")
     set_meta(conn, "activity_days", str(act_range[1] if act_range else 0))
-    if bal_range is None and act_range is None:
-        return
     groups = _Groups()
     bal = _BalanceAccumulator(*bal_range) if bal_range else None
     act = _ActivityAccumulator(*act_range) if act_range else None
+    rch = _RechargeAccumulator()
     width = max(bal_range[1] if bal_range else 1, (act_range[1] if act_range else 1) * 4)
     chunk = max(1_000, CHUNK_CELLS // width)
     total = conn.execute(select(func.count()).select_from(consumers)).scalar() or 1
@@ -113,18 +92,18 @@ def _account_states(conn: Connection, progress: Progress | None) -> None:
         query = select(consumers.c.account_no, consumers.c.area_code, consumers.c.category)
         if last is not None:
             query = query.where(consumers.c.account_no > last)
-        rows = conn.execute(query.order_by(consumers.c.account_no).limit(chunk)).all()
+        rows = _fetch(conn, query.order_by(consumers.c.account_no).limit(chunk))
         if not rows:
             break
         lo, hi = rows[0][0], rows[-1][0]  # the range in the database's own collation
-        accounts = np.array([r[0] for r in rows])
-        group_idx = groups.index([r[1] for r in rows], [r[2] for r in rows])
-        order = np.argsort(accounts)  # numpy's order, for searchsorted
-        accounts, group_idx = accounts[order], group_idx[order]
+        cols = _columns(rows, 3)
+        accounts = pd.Index(cols[0])
+        group_idx = groups.index(cols[1], cols[2])
         if bal is not None:
             bal.add(conn, accounts, group_idx, lo, hi)
         if act is not None:
             act.add(conn, accounts, group_idx, lo, hi)
+        rch.add(conn, accounts, group_idx, lo, hi)
         last, done = hi, done + len(rows)
         if progress:
             progress(min(done / total, 1.0), f"rollups: {done:,} of {total:,} accounts")
@@ -133,6 +112,44 @@ def _account_states(conn: Connection, progress: Progress | None) -> None:
         bal.write(conn, keys)
     if act is not None:
         act.write(conn, keys)
+    rch.write(conn, keys)
+
+
+def _fetch(conn: Connection, query) -> list[tuple]:
+    """Run a Core SELECT on the DBAPI cursor of ``conn`` and return plain tuples of raw values
+    (same connection and transaction; building a Row per raw row costs more than the rollup)."""
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _columns(rows: list[tuple], width: int) -> list[np.ndarray]:
+    """The columns of fetched rows as object arrays (one C-level pass, no per-row Python)."""
+    if not rows:
+        return [np.empty(0, dtype=object) for _ in range(width)]
+    table = np.array(rows, dtype=object)
+    return [table[:, i] for i in range(width)]
+
+
+def _owned(accounts: pd.Index, account_col: np.ndarray, grouped: bool = False
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Each fetched row's position among the chunk's accounts, and which rows have one (a row
+    of an account that is no consumer counts nowhere, as an inner join would have it).
+    ``grouped``: each account's rows are adjacent, so only the first of each is looked up."""
+    if grouped and len(account_col):
+        starts = np.flatnonzero(np.concatenate(([True], account_col[1:] != account_col[:-1])))
+        pos = np.repeat(accounts.get_indexer(account_col[starts]),
+                        np.diff(np.append(starts, len(account_col))))
+    else:
+        pos = accounts.get_indexer(account_col)
+    return pos, pos >= 0
 
 
 class _Groups:
@@ -141,17 +158,15 @@ class _Groups:
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str], int] = {}
 
-    def index(self, areas: list[str], cats: list[str]) -> np.ndarray:
+    def index(self, areas: np.ndarray, cats: np.ndarray) -> np.ndarray:
+        """The id of each (area, category) pair, new pairs numbered as they come."""
         ids = self._ids
         return np.fromiter((ids.setdefault(k, len(ids)) for k in zip(areas, cats, strict=True)),
                            dtype=np.int64, count=len(areas))
 
     def keys(self) -> list[tuple[str, str]]:
+        """The (area, category) pair of every id, in id order."""
         return list(self._ids)
-
-
-def _positions(accounts: np.ndarray, found: list) -> np.ndarray:
-    return np.searchsorted(accounts, np.array(found, dtype=accounts.dtype))
 
 
 class _BalanceAccumulator:
@@ -159,20 +174,24 @@ class _BalanceAccumulator:
 
     def __init__(self, day0: date, days: int) -> None:
         self.day0, self.days = day0, days
-        self.counts: dict[tuple[int, int, int], float] = {}
         self.neg = self.arrears = self.cleared = None
         self.patterns: list[pd.DataFrame] = []
         self.upper = np.array([b[2] if b[2] is not None else np.inf for b in DUES_BANDS])
 
-    def add(self, conn, accounts, group_idx, lo, hi) -> None:
+    def add(self, conn: Connection, accounts: pd.Index, group_idx: np.ndarray, lo: str,
+            hi: str) -> None:
+        """Fold in the balances of one chunk of accounts."""
         off = day_offset(conn, balances.c.as_of, self.day0)
-        rows = conn.execute(select(balances.c.account_no, off, balances.c.balance_paise)
-                            .where(balances.c.account_no.between(lo, hi))).all()
+        # In key order, so an account's rows are adjacent: one look-up per account, not per row.
+        acc, day, bal = _columns(_fetch(conn, select(balances.c.account_no, off,
+                                                     balances.c.balance_paise)
+                                        .where(balances.c.account_no.between(lo, hi))
+                                        .order_by(balances.c.account_no, balances.c.as_of)), 3)
         n, d = len(accounts), self.days
         grid = np.full((n, d), np.nan)
-        if rows:
-            acc, day, bal = zip(*rows, strict=True)
-            grid[_positions(accounts, acc), np.array(day, dtype=np.int64)] = np.array(bal, dtype=float)
+        if len(acc):
+            pos, found = _owned(accounts, acc, grouped=True)
+            grid[pos[found], day[found].astype(np.int64)] = bal[found].astype(float)
             grid = pd.DataFrame(grid).ffill(axis=1).to_numpy()  # latest snapshot carries forward
         negative = grid < 0
         band = np.searchsorted(self.upper, -grid, side="left")  # 0-based band of the arrears
@@ -190,9 +209,11 @@ class _BalanceAccumulator:
         chars = np.where(negative, ord("N"), np.where(np.isnan(grid), ord("."), ord("P")))
         pattern = np.ascontiguousarray(chars.astype(np.uint8)).view(f"S{d}").ravel()
         frame = pd.DataFrame({"g": group_idx, "pattern": pattern})
-        self.patterns.append(frame.groupby(["g", "pattern"], as_index=False).size())
+        self.patterns = _fold(self.patterns, frame.groupby(["g", "pattern"], as_index=False).size(),
+                              ["g", "pattern"])
 
-    def write(self, conn, keys) -> None:
+    def write(self, conn: Connection, keys: list[tuple[str, str]]) -> None:
+        """Insert the balance rollups."""
         d, nb = self.days, len(DUES_BANDS)
         days = [self.day0 + timedelta(days=i) for i in range(d)]
         rows = []
@@ -219,31 +240,55 @@ class _BalanceAccumulator:
 
 
 class _ActivityAccumulator:
-    """Per activity, the days each account had it, as patterns counted per (area, category)."""
+    """Per activity, the days each account had it: distinct accounts per day, and patterns
+    counted per (area, category)."""
 
     def __init__(self, day0: date, days: int) -> None:
         self.day0, self.days = day0, days
+        self.daily: np.ndarray | None = None
         self.patterns: list[pd.DataFrame] = []
 
-    def add(self, conn, accounts, group_idx, lo, hi) -> None:
+    def add(self, conn: Connection, accounts: pd.Index, group_idx: np.ndarray, lo: str,
+            hi: str) -> None:
+        """Fold in the activities of one chunk of accounts."""
         off = day_offset(conn, activities.c.day, self.day0)
-        rows = conn.execute(select(activities.c.account_no, activities.c.activity, off)
-                            .where(activities.c.account_no.between(lo, hi)).distinct()).all()
-        if not rows:
+        acc, kind, day = _columns(_fetch(conn, select(activities.c.account_no,
+                                                      activities.c.activity, off)
+                                         .where(activities.c.account_no.between(lo, hi))
+                                         .distinct()
+                                         .order_by(activities.c.account_no)), 3)
+        pos, found = _owned(accounts, acc, grouped=True)
+        if not found.any():
             return
-        acc, kind, day = zip(*rows, strict=True)
-        pos = _positions(accounts, acc)
-        kind_idx = np.array([_ACTIVITY_INDEX[k] for k in kind], dtype=np.int64)
-        grid = np.full((len(accounts), len(ACTIVITIES), self.days), ord("0"), dtype=np.uint8)
-        grid[pos, kind_idx, np.array(day, dtype=np.int64)] = ord("1")
-        has = np.zeros((len(accounts), len(ACTIVITIES)), dtype=bool)
+        pos, day = pos[found], day[found].astype(np.int64)
+        kind_idx = pd.Categorical(kind[found], categories=ACTIVITIES).codes.astype(np.int64)
+        # (account, activity, day) rows are distinct, so counting rows counts accounts
+        na, d = len(ACTIVITIES), self.days
+        key = (group_idx[pos] * na + kind_idx) * d + day
+        self.daily = _add(self.daily, np.bincount(key, minlength=(int(group_idx.max()) + 1) * na * d))
+        grid = np.full((len(accounts), na, d), ord("0"), dtype=np.uint8)
+        grid[pos, kind_idx, day] = ord("1")
+        has = np.zeros((len(accounts), na), dtype=bool)
         has[pos, kind_idx] = True
         who, which = np.nonzero(has)
-        pattern = np.ascontiguousarray(grid[who, which]).view(f"S{self.days}").ravel()
+        pattern = np.ascontiguousarray(grid[who, which]).view(f"S{d}").ravel()
         frame = pd.DataFrame({"g": group_idx[who], "a": which, "pattern": pattern})
-        self.patterns.append(frame.groupby(["g", "a", "pattern"], as_index=False).size())
+        self.patterns = _fold(self.patterns,
+                              frame.groupby(["g", "a", "pattern"], as_index=False).size(),
+                              ["g", "a", "pattern"])
 
-    def write(self, conn, keys) -> None:
+    def write(self, conn: Connection, keys: list[tuple[str, str]]) -> None:
+        """Insert the activity rollups."""
+        na, d = len(ACTIVITIES), self.days
+        days = [self.day0 + timedelta(days=i) for i in range(d)]
+        rows = []
+        if self.daily is not None:
+            for flat in np.flatnonzero(self.daily):
+                rest, day = divmod(int(flat), d)
+                g, a = divmod(rest, na)
+                rows.append({"day": days[day], "area_code": keys[g][0], "category": keys[g][1],
+                             "activity": ACTIVITIES[a], "n": int(self.daily[flat])})
+        _insert(conn, r_activity_daily, rows)
         if not self.patterns:
             return
         merged = pd.concat(self.patterns).groupby(["g", "a", "pattern"], as_index=False)["size"].sum()
@@ -253,7 +298,52 @@ class _ActivityAccumulator:
             for g, a, p, s in merged.itertuples(index=False)])
 
 
+class _RechargeAccumulator:
+    """Recharge count and rupees per (day, area, category, channel), summed over chunks."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, conn: Connection, accounts: pd.Index, group_idx: np.ndarray, lo: str,
+            hi: str) -> None:
+        """Fold in the recharges of one chunk of accounts."""
+        query = (select(recharges.c.account_no, recharges.c.day, recharges.c.channel,
+                        func.count(), func.sum(recharges.c.amount_paise))
+                 .where(recharges.c.account_no.between(lo, hi))
+                 .group_by(recharges.c.account_no, recharges.c.day, recharges.c.channel))
+        acc, day, channel, n, amount = _columns(_fetch(conn, query), 5)
+        pos, found = _owned(accounts, acc)
+        if not found.any():
+            return
+        frame = pd.DataFrame({"g": group_idx[pos[found]], "day": day[found],
+                              "channel": channel[found], "n": n[found].astype(np.int64),
+                              "amount": amount[found].astype(np.int64)})
+        self.parts = _fold(self.parts, frame.groupby(["g", "day", "channel"], as_index=False).sum(),
+                           ["g", "day", "channel"])
+
+    def write(self, conn: Connection, keys: list[tuple[str, str]]) -> None:
+        """Insert the recharge rollup."""
+        if not self.parts:
+            return
+        merged = pd.concat(self.parts).groupby(["g", "day", "channel"], as_index=False).sum()
+        days = {v: _as_date(v) for v in merged["day"].unique()}
+        _insert(conn, r_recharge_daily, [
+            {"day": days[day], "area_code": keys[g][0], "category": keys[g][1],
+             "channel": channel, "n": int(n), "amount_paise": int(amount)}
+            for g, day, channel, n, amount in merged.itertuples(index=False)])
+
+
+def _fold(parts: list[pd.DataFrame], part: pd.DataFrame, keys: list[str]) -> list[pd.DataFrame]:
+    """Append a chunk's counts; every FOLD_EVERY chunks, sum them into one frame, so memory
+    follows the number of distinct keys rather than the number of consumers."""
+    parts.append(part)
+    if len(parts) < FOLD_EVERY:
+        return parts
+    return [pd.concat(parts).groupby(keys, as_index=False).sum()]
+
+
 def _add(total: np.ndarray | None, part: np.ndarray) -> np.ndarray:
+    """Element-wise sum of two flat arrays of different lengths (the shorter one padded)."""
     if total is None:
         return part.astype(float)
     if len(part) > len(total):
@@ -264,5 +354,6 @@ def _add(total: np.ndarray | None, part: np.ndarray) -> np.ndarray:
 
 
 def _insert(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert rows in batches."""
     for start in range(0, len(rows), INSERT_BATCH):
         conn.execute(insert(table), rows[start:start + INSERT_BATCH])
