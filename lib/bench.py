@@ -14,7 +14,9 @@
 4. pandas vs metrics: the Overview's headline KPIs computed the way a typical Streamlit app
    would (CSVs read into pandas once, then filtered and grouped per rerun) and through the
    metrics layer, each in its own child process with the same imports, so time and memory
-   compare like for like; both must give the same numbers.
+   compare like for like; both must give the same numbers. A rerun for a new scope finds each
+   way's cache warm (the pandas frames; the metrics layer's cells for the period); the cold
+   first call of each way (for the metrics layer: the cells built too) is reported beside it.
 
 Children are this module run as ``python -m lib.bench child SPEC OUT`` (JSON in, JSON out).
 Every figure is a median of ``runs`` where repeating makes sense; the load runs once per
