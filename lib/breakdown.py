@@ -31,6 +31,7 @@ from lib.schema import (
 )
 
 ACCOUNT_LIST_LIMIT = 5_000  # one area's list; a field team cannot work through more at once
+ACCOUNT_ROWS_SHOWN = 1_000  # on screen (most arrears first); the downloads hold the whole list
 
 
 def dues_bands(engine: Engine, scope: Scope, day: date) -> pd.DataFrame:

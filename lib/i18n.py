@@ -216,6 +216,9 @@ _MESSAGES = {
 
 _DOWNLOADS = {
     "download.csv": ("Download CSV", "सीएसवी डाउनलोड करें"),
+    "table.rows_shown": ("The first {n} of {total} rows are shown here; the downloads hold all "
+                         "of them.",
+                         "यहाँ {total} में से पहली {n} पंक्तियाँ दिखाई गई हैं; डाउनलोड में सभी हैं।"),
     "download.excel": ("Download Excel", "एक्सेल डाउनलोड करें"),
 }
 

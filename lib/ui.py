@@ -7,7 +7,7 @@ with these helpers. Nothing from the data is rendered as HTML.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,11 +183,12 @@ def no_data(lang: str) -> None:
 
 
 def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, name: str,
-          *, height: int | None = None) -> None:
+          *, height: int | None = None, rows_shown: int | None = None) -> None:
     """A table with translated headers and Indian number formats, plus CSV / Excel downloads.
 
     ``columns`` maps a frame column to (header, kind); kind is one of lib.format's kinds
-    ("int", "inr", "pct", "date", "hours", ...) or "text".
+    ("int", "inr", "pct", "date", "hours", ...) or "text". With ``rows_shown``, a longer table
+    shows its first rows on screen (with a note) while the downloads hold every row.
     """
     if df is None or df.empty:
         no_data(lang)
@@ -195,9 +196,16 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
     cols = [c for c in columns if c in df.columns]
     raw = df[cols]
     kinds = {c: columns[c][1] for c in cols if columns[c][1] != "text"}
-    shown = _formatted(raw, kinds, lang).rename(columns={c: columns[c][0] for c in cols})
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
-    downloads(shown, raw.rename(columns={c: columns[c][0] for c in cols}), name, lang)
+    headers = {c: columns[c][0] for c in cols}
+    cut = rows_shown is not None and len(raw) > rows_shown
+    screen = raw.head(rows_shown) if cut else raw
+    st.dataframe(_formatted(screen, kinds, lang).rename(columns=headers), hide_index=True,
+                 width="stretch", height=height or "auto")
+    if cut:
+        st.caption(t("table.rows_shown", lang, n=fmt_int(rows_shown, lang),
+                     total=fmt_int(len(raw), lang)))
+    downloads(lambda: _formatted(raw, kinds, lang).rename(columns=headers),
+              raw.rename(columns=headers), name, lang)
 
 
 @remembered
@@ -206,11 +214,11 @@ def _formatted(raw: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFr
     return format_frame(raw, kinds, lang)
 
 
-def downloads(shown: pd.DataFrame, raw: pd.DataFrame, name: str, lang: str) -> None:
-    """CSV (as shown, UTF-8 with BOM) and Excel (numbers kept as numbers) download buttons."""
+def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, lang: str) -> None:
+    """CSV (the formatted text, UTF-8 with BOM) and Excel (numbers kept as numbers) downloads."""
     with st.container(horizontal=True):
         # files are built only when clicked (callables), so tables cost nothing per rerun
-        st.download_button(t("download.csv", lang), lambda: csv_bytes(shown),
+        st.download_button(t("download.csv", lang), lambda: csv_bytes(shown()),
                            file_name=f"{name}.csv",
                            mime="text/csv", key=f"csv_{name}", icon=":material/download:",
                            on_click="ignore")

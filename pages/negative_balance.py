@@ -6,7 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lib import cache, charts, drill, ui
-from lib.breakdown import ACCOUNT_LIST_LIMIT
+from lib.breakdown import ACCOUNT_LIST_LIMIT, ACCOUNT_ROWS_SHOWN
 from lib.format import fmt_date, fmt_inr, fmt_int
 from lib.i18n import band_label, category_label, kpi_label, level_label, t
 
@@ -84,4 +84,4 @@ ui.table(accounts.assign(category=[category_label(c, lang) for c in accounts["ca
     "contacted": (kpi_label("contacted", lang), "text"),
     "otp_verified": (kpi_label("otp_verified", lang), "text"),
     "app_downloaded": (t("nb.app", lang), "text"),
-}, lang, f"negative-accounts-{area}-{f.period.end:%Y-%m-%d}")
+}, lang, f"negative-accounts-{area}-{f.period.end:%Y-%m-%d}", rows_shown=ACCOUNT_ROWS_SHOWN)

@@ -128,3 +128,22 @@ def test_empty_database_points_to_the_data_page(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("python -m lib.cli demo" in c.value for c in at.code)
+
+
+def _long_table() -> None:
+    import pandas as pd
+
+    from lib import ui
+
+    ui.table(pd.DataFrame({"account_no": [f"{i:010d}" for i in range(5)],
+                           "balance_inr": [-1000.0 * (i + 1) for i in range(5)]}),
+             {"account_no": ("Account no.", "text"), "balance_inr": ("Balance", "inr")},
+             "en", "long", rows_shown=2)
+
+
+def test_a_long_table_shows_its_first_rows_and_says_the_downloads_hold_all():
+    at = AppTest.from_function(_long_table).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert shown["Balance"].tolist() == ["-₹1,000", "-₹2,000"]
+    assert any("first 2 of 5 rows" in c.value for c in at.caption)
