@@ -60,7 +60,8 @@ consumers = Table(
     Column("smart_meter_since", Date),
     Column("load_kw", Float),
     Column("amisp", Text),
-    Index("ix_consumers_area_category", "area_code", "category"),
+    # covering one area's accounts (the account list reads no table rows for them)
+    Index("ix_consumers_area_category", "area_code", "category", "account_no"),
 )
 
 balances = Table(
