@@ -467,6 +467,12 @@ def unit_names(engine: Engine, level: str) -> pd.DataFrame:
     return out.astype({"code": object})
 
 
+def areas_in(engine: Engine, scope: Scope) -> frozenset[str]:
+    """The area codes inside a scope (the same rule every figure is cut by)."""
+    inside = _scoping(engine, scope, None)[1] >= 0
+    return frozenset(hierarchy_frame(engine)["area_code"].to_numpy()[inside])
+
+
 def _cut(cells: Cells, scoping: tuple[list, np.ndarray], scope: Scope,
          categories: bool = True) -> dict[str, np.ndarray]:
     """Each part summed over the cells in scope: an array per part, one value per unit (per
@@ -614,9 +620,6 @@ def negative_on(engine: Engine, scope: Scope, day: date, level: str | None) -> p
 
 # --- day by day ------------------------------------------------------------------------------
 
-DAY_PARTS = PERIOD_PARTS
-
-
 @memoized
 def day_cells(engine: Engine, period: Period, split: bool) -> Cells:
     """The parts of each day's KPIs (from = to = that day) per area (and category) and day."""
@@ -639,8 +642,9 @@ def day_cells(engine: Engine, period: Period, split: bool) -> Cells:
         acts = acts.set_index([*keys, "activity"])["n"].unstack("activity").reset_index()
         ever = _coverage_days(conn, days, split)
         rech = _recharge_cells(conn, period, split, by_day=True)
-    return _cells(engine, _joined([bal, start, cleared, acts, ever, rech], keys, DAY_PARTS),
-                  DAY_PARTS, days)
+    # each day's parts are the period parts of that one day
+    return _cells(engine, _joined([bal, start, cleared, acts, ever, rech], keys, PERIOD_PARTS),
+                  PERIOD_PARTS, days)
 
 
 def _balance_days(conn: Connection, idx: _DayIndex, days: list[date], split: bool

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from lib.metrics import KPI_KEYS, Period, Scope, headline, negative_on
+from lib.metrics import KPI_KEYS, Period, Scope, headline
 from lib.targets import achievement
 
 
@@ -35,7 +35,7 @@ def tile_figures(engine: Engine, scope: Scope, period: Period,
         columns=["metric", "target", "achievement"])
     df = df.merge(targets[["metric", "target", "achievement"]].rename(columns={"metric": "key"}),
                   on="key", how="left")
-    start_count = negative_on(engine, scope, period.start - timedelta(days=1), None)
-    extra = {"key": "negative_before", "value": int(start_count["negative_balance"].iloc[0]),
+    # negative on the day before the period is the period's own "negative at start"
+    extra = {"key": "negative_before", "value": int(now["negative_at_start"]),
              "previous": None, "delta": None, "target": None, "achievement": None}
     return pd.concat([df, pd.DataFrame([extra])], ignore_index=True).set_index("key")

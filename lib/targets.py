@@ -15,7 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from lib.contract import LEVELS, TARGET_METRICS
-from lib.metrics import Period, Scope, by_unit, headline, hierarchy_frame, memoized, negative_on
+from lib.metrics import (
+    Period,
+    Scope,
+    areas_in,
+    by_unit,
+    headline,
+    hierarchy_frame,
+    memoized,
+    negative_on,
+)
 from lib.schema import campaigns, targets
 
 PARENT = {"circle": "zone", "division": "circle", "area": "division"}
@@ -33,13 +42,9 @@ def campaign_period(engine: Engine, campaign_id: str) -> Period:
     return Period(row[0], row[1])
 
 
-def _tree(engine: Engine) -> pd.DataFrame:
-    return hierarchy_frame(engine)[[f"{lv}_code" for lv in LEVELS]]
-
-
 @memoized
 def _index(engine: Engine) -> _Tree:
-    return _Tree(_tree(engine))
+    return _Tree(hierarchy_frame(engine)[[f"{lv}_code" for lv in LEVELS]])
 
 
 @memoized
@@ -54,7 +59,6 @@ class _Tree:
     """The hierarchy as plain dicts: each unit's areas and its child units."""
 
     def __init__(self, tree: pd.DataFrame) -> None:
-        self.frame = tree
         self.areas: dict[tuple[str, str], set[str]] = {}
         self.children: dict[tuple[str, str], set[str]] = {}
         for row in tree.itertuples(index=False):
@@ -63,22 +67,11 @@ class _Tree:
                 self.areas.setdefault((lv, codes[lv]), set()).add(row.area_code)
                 if lv in CHILD:
                     self.children.setdefault((lv, codes[lv]), set()).add(codes[CHILD[lv]])
-        self.all_areas = set(tree["area_code"])
-
-    def areas_of(self, scope: Scope) -> set[str]:
-        """The areas inside a scope (OR within a level, AND across levels)."""
-        found = self.all_areas
-        for level, values in (("zone", scope.zones), ("circle", scope.circles),
-                              ("division", scope.divisions), ("area", scope.areas)):
-            if values:
-                found = found & set().union(*(self.areas.get((level, v), set()) for v in values))
-        return found
 
 
-def target_for(tree: pd.DataFrame | _Tree, own: dict[tuple[str, str], int],
-               areas: set[str]) -> int | None:
+def target_for(index: _Tree, own: dict[tuple[str, str], int],
+               areas: frozenset[str]) -> int | None:
     """Sum of targets for a set of areas by the finest-level-wins rule (None: no target set)."""
-    index = tree if isinstance(tree, _Tree) else _Tree(tree)
 
     def walk(level: str, code: str) -> int | None:
         mine = index.areas[(level, code)]
@@ -103,7 +96,7 @@ def achievement(engine: Engine, scope: Scope, campaign_id: str) -> pd.DataFrame:
     period = campaign_period(engine, campaign_id)
     actual = headline(engine, scope, period).iloc[0]
     index, by_metric = _index(engine), _targets_by_metric(engine, campaign_id)
-    areas = index.areas_of(scope)
+    areas = areas_in(engine, scope)
     rows = []
     for metric in TARGET_METRICS:
         own = by_metric.get(metric, {})
@@ -145,7 +138,7 @@ def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
     campaign = by_unit(engine, scope, campaign_period(engine, campaign_id), level) \
         if campaign_id else units
     campaign = campaign.set_index("code")
-    unit_areas = {code: index.areas_of(scope.narrowed(level, code)) for code in units["code"]}
+    unit_areas = {code: areas_in(engine, scope.narrowed(level, code)) for code in units["code"]}
     scores = []
     for metric in TARGET_METRICS:
         own = by_metric.get(metric, {})
