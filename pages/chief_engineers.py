@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import cache, charts, drill, ui
-from lib.format import KPI_KINDS, fmt_short, fmt_value
-from lib.i18n import kpi_label, level_label, t
+from lib.figures import current
+from lib.view import charts, drill, ui
+from lib.view.formats import KPI_KINDS, fmt_short, fmt_value
+from lib.view.labels import kpi_label, level_label, t
 
 CARD_KEYS = ("negative_balance", "arrears_inr", "otp_verified", "app_downloaded")
 TILE_KEYS = ("negative_balance", "arrears_inr", "negative_cleared", "otp_verified",
@@ -19,11 +20,11 @@ f = ui.current_filters()
 lang = f.lang
 ui.page_header("chief_engineers", f)
 
-zones = ui.with_unit_name(cache.league(f.scope, f.period, f.campaign_id, "zone"), lang)
+zones = ui.with_unit_name(current.league(f.scope, f.period, f.campaign_id, "zone"), lang)
 if zones.empty:
     ui.no_data(lang)
     st.stop()
-tree = cache.hierarchy_frame()
+tree = current.hierarchy_frame()
 here = drill.drill_from_url(tree, f.scope, lang)
 
 
@@ -69,7 +70,7 @@ drill.breadcrumb(here, tree, lang)
 scope = here.scope(f.scope)
 name = drill.unit_names(tree, here.level, lang)[here.code]
 st.subheader(t("ce.figures_of", lang, name=name))
-fig = cache.tile_figures(scope, f.period, f.campaign_id)
+fig = current.tile_figures(scope, f.period, f.campaign_id)
 ui.tiles([ui.kpi_tile(fig, k, lang, inverse=k in INVERSE) for k in TILE_KEYS])
 
 child, notices = here.child_level, []
@@ -79,7 +80,7 @@ metric = drill.url_choice(st.segmented_control, t("ce.compare_by", lang),
                           notices, lang, required=True)
 drill.show_notices(notices)
 units = drill.unique_names(ui.with_unit_name(
-    cache.league(scope, f.period, f.campaign_id, child), lang))
+    current.league(scope, f.period, f.campaign_id, child), lang))
 if here.can_go_down:
     st.caption(t("msg.click_to_drill", lang))
 key = f"ce_bars_{here.level}_{here.code}"

@@ -7,12 +7,13 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from lib import cache, ui
-from lib.contract import FILES
-from lib.filters import current_lang
-from lib.format import fmt_int
-from lib.i18n import page_title, t
-from lib.importer import LoadResult, load_uploads
+from lib.data.contract import FILES
+from lib.data.importer import LoadResult, load_uploads
+from lib.figures import current
+from lib.view import ui
+from lib.view.filters import current_lang
+from lib.view.formats import fmt_int
+from lib.view.labels import page_title, t
 
 LAST_LOAD = "data_last_load"  # session key: (LoadResult, rejects CSV bytes or None)
 
@@ -78,24 +79,24 @@ if st.button(t("data.load", lang), type="primary", disabled=not uploads,
     bar.empty()
     path = result.rejects_path
     st.session_state[LAST_LOAD] = (result, path.read_bytes() if path and path.exists() else None)
-    cache.clear()  # new figures, and the attempt in the load history
+    current.clear()  # new figures, and the attempt in the load history
     if result.ok:
         st.rerun()  # redraw the frame, so the filters and "as of" show the new data
 if LAST_LOAD in st.session_state:
     show_result(*st.session_state[LAST_LOAD], lang)
 
 st.caption(t("data.demo_hint", lang))
-st.code("python -m lib.cli demo", language="bash")
+st.code("python -m lib.tools.cli demo", language="bash")
 
 st.subheader(t("data.freshness", lang))
-status = cache.data_status()
+status = current.data_status()
 ui.table(status.assign(kind=[t(f"data.kind.{k}", lang) for k in status["kind"]]), {
     "kind": (t("data.kind", lang), "text"), "rows": (t("data.rows", lang), "int"),
     "latest_day": (t("data.latest_day", lang), "date"),
     "last_loaded_at": (t("data.last_loaded_at", lang), "datetime")}, lang, "data-freshness")
 
 st.subheader(t("data.history", lang))
-history = cache.load_history()
+history = current.load_history()
 if history.empty:
     st.info(t("data.no_loads", lang), icon=":material/history:")
 else:

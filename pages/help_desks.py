@@ -4,9 +4,10 @@ Complaints belong to areas, not consumers: the category filter does not narrow t
 
 import streamlit as st
 
-from lib import cache, charts, drill, ui
-from lib.format import KPI_KINDS
-from lib.i18n import kpi_label, level_label, t
+from lib.figures import current
+from lib.view import charts, drill, ui
+from lib.view.formats import KPI_KINDS
+from lib.view.labels import kpi_label, level_label, t
 
 KEYS = ["complaints_received", "complaints_resolved", "complaints_open", "resolution_hours_median"]
 COUNTS = KEYS[:3]
@@ -18,8 +19,8 @@ notices: list[str] = []
 if f.scope.categories:
     st.caption(t("hd.category_note", lang))
 
-fig = cache.tile_figures(f.scope, f.period, f.campaign_id)
-desks = cache.help_desks(f.scope, f.period)
+fig = current.tile_figures(f.scope, f.period, f.campaign_id)
+desks = current.help_desks(f.scope, f.period)
 if desks.empty and not fig.loc[COUNTS, "value"].any():
     ui.no_data(lang)
     st.stop()
@@ -29,7 +30,7 @@ ui.tiles([ui.kpi_tile(fig, "complaints_received", lang),
           ui.kpi_tile(fig, "resolution_hours_median", lang, inverse=True)])
 
 st.subheader(t("topic.day_by_day", lang))
-days = cache.daily(f.scope, f.period)
+days = current.daily(f.scope, f.period)
 ui.chart(charts.trend(days, "day", COUNTS, {k: kpi_label(k, lang) for k in COUNTS},
                       value_kind="int", title=t("hd.daily", lang), lang=lang), lang)
 with st.expander(t("topic.chart_data", lang)):
@@ -38,7 +39,7 @@ with st.expander(t("topic.chart_data", lang)):
              lang, "complaints-daily")
 
 st.subheader(t("hd.per_desk", lang))
-zones = ui.with_unit_name(cache.by_unit(f.scope, f.period, "zone"), lang)
+zones = ui.with_unit_name(current.by_unit(f.scope, f.period, "zone"), lang)
 desks = desks.assign(zone=desks["zone_code"].map(dict(zip(zones["code"], zones["unit"],
                                                           strict=True))))
 ui.open_bars(desks, "help_desk", "complaints_open", t("hd.open_by_desk", lang), lang,

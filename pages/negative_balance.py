@@ -5,10 +5,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib import cache, charts, drill, ui
-from lib.breakdown import ACCOUNT_LIST_LIMIT, ACCOUNT_ROWS_SHOWN
-from lib.format import fmt_date, fmt_inr, fmt_int
-from lib.i18n import band_label, category_label, kpi_label, level_label, t
+from lib.figures import current
+from lib.figures.breakdowns import ACCOUNT_LIST_LIMIT, ACCOUNT_ROWS_SHOWN
+from lib.view import charts, drill, ui
+from lib.view.formats import fmt_date, fmt_inr, fmt_int
+from lib.view.labels import band_label, category_label, kpi_label, level_label, t
 
 f = ui.current_filters()
 lang = f.lang
@@ -22,7 +23,7 @@ ui.tiles([ui.kpi_tile(fig, "negative_balance", lang, inverse=True),
           ui.kpi_tile(fig, "negative_cleared", lang)])
 
 st.subheader(t("topic.day_by_day", lang))
-days = cache.daily(f.scope, f.period)
+days = current.daily(f.scope, f.period)
 for col, key, kind in zip(st.columns(2), ("negative_balance", "arrears_inr"), ("int", "inr"),
                           strict=True):
     with col:
@@ -35,7 +36,7 @@ with st.expander(t("topic.chart_data", lang)):
              lang, "negative-balance-daily")
 
 st.subheader(t("nb.bands", lang, date=fmt_date(f.period.end, lang)))
-bands = cache.dues_bands(f.scope, f.period.end)
+bands = current.dues_bands(f.scope, f.period.end)
 bands = bands.assign(label=[band_label(b, lang) for b in bands["band"]])
 ui.chart(charts.bands_chart(bands, "label", "negative_balance", "arrears_inr", lang=lang)
          if bands["negative_balance"].any() else None, lang)
@@ -59,14 +60,14 @@ ui.table(units.sort_values("negative_balance", ascending=False), {
 
 st.subheader(t("nb.accounts", lang))
 st.caption(t("nb.accounts_help", lang))
-areas = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, "area"), lang))
+areas = drill.unique_names(ui.with_unit_name(current.by_unit(f.scope, f.period, "area"), lang))
 areas = areas.set_index("code")
 options = {c: t("nb.area_option", lang, name=u, n=fmt_int(n, lang))
            for c, u, n in zip(areas.index, areas["unit"], areas["negative_balance"], strict=True)}
 area = drill.url_choice(st.selectbox, t("level.area", lang), options, "account_area",
                         areas.index[0], notices, lang)
 drill.show_notices(notices)
-accounts = cache.negative_accounts(area, f.period.end, f.scope.categories)
+accounts = current.negative_accounts(area, f.period.end, f.scope.categories)
 if not accounts.empty:
     st.caption(t("nb.accounts_summary", lang, n=fmt_int(areas.loc[area, "negative_balance"], lang),
                  total=fmt_inr(areas.loc[area, "arrears_inr"], lang),

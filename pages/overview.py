@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import cache, charts, ui
-from lib.format import fmt_int
-from lib.i18n import kpi_label, t
+from lib.figures import current
+from lib.view import charts, ui
+from lib.view.formats import fmt_int
+from lib.view.labels import kpi_label, t
 
 f = ui.current_filters()
 lang = f.lang
@@ -27,7 +28,7 @@ ui.tiles([ui.kpi_tile(fig, "recharge_count", lang),
           ui.kpi_tile(fig, "complaints_resolved", lang)])
 
 st.subheader(t("overview.trend", lang))
-days = cache.daily(f.scope, f.period)
+days = current.daily(f.scope, f.period)
 left, right = st.columns(2)
 with left:
     ui.chart(charts.trend(days, "day", ["negative_balance"],
@@ -41,7 +42,7 @@ with right:
                           lang=lang), lang)
 
 st.subheader(t("overview.league", lang))
-league = ui.with_unit_name(cache.league(f.scope, f.period, f.campaign_id, "zone"), lang)
+league = ui.with_unit_name(current.league(f.scope, f.period, f.campaign_id, "zone"), lang)
 ui.chart(charts.ranked_bars(league, "unit", "score", value_kind="pct",
                             title=t("kpi.target_achievement", lang), lang=lang), lang)
 ui.table(league, {
@@ -57,7 +58,7 @@ ui.table(league, {
 }, lang, "zone-league")
 
 st.subheader(t("overview.attention", lang))
-attention = ui.with_unit_name(cache.needs_attention(f.scope, f.period, f.campaign_id), lang)
+attention = ui.with_unit_name(current.needs_attention(f.scope, f.period, f.campaign_id), lang)
 if attention.empty:
     st.success(t("overview.all_on_track", lang))
 else:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import cache, charts, drill, theme, ui
-from lib.format import fmt_int
-from lib.i18n import channel_label, kpi_label, level_label, t
+from lib.figures import current
+from lib.view import charts, drill, theme, ui
+from lib.view.formats import fmt_int
+from lib.view.labels import channel_label, kpi_label, level_label, t
 
 f = ui.current_filters()
 lang = f.lang
@@ -17,7 +18,7 @@ ui.tiles([ui.kpi_tile(fig, "recharge_count", lang), ui.kpi_tile(fig, "recharge_i
           ui.kpi_tile(fig, "app_recharge_share", lang)], per_row=3)
 
 st.subheader(t("topic.day_by_day", lang))
-days = cache.daily(f.scope, f.period)
+days = current.daily(f.scope, f.period)
 left, right = st.columns(2)
 for col, key, kind in ((left, "recharge_count", "int"), (right, "recharge_inr", "inr")):
     with col:
@@ -31,7 +32,7 @@ with st.expander(t("topic.chart_data", lang)):
              lang, "recharges-daily")
 
 st.subheader(t("rch.channels", lang))
-channels = cache.recharge_channels(f.scope, f.period)
+channels = current.recharge_channels(f.scope, f.period)
 channels = channels.assign(label=[channel_label(c, lang) for c in channels["channel"]])
 colors = {channel_label(c, lang): color for c, color in theme.CHANNEL_COLORS.items()}
 ui.chart(charts.stacked_share(channels, "label", "recharge_inr", value_kind="inr",

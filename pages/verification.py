@@ -3,10 +3,11 @@ day by day and by unit."""
 
 import streamlit as st
 
-from lib import cache, charts, drill, ui
-from lib.contract import LEVELS
-from lib.format import KPI_KINDS, fmt_int
-from lib.i18n import kpi_label, level_label, t
+from lib.data.contract import LEVELS
+from lib.figures import current
+from lib.view import charts, drill, ui
+from lib.view.formats import KPI_KINDS, fmt_int
+from lib.view.labels import kpi_label, level_label, t
 
 COUNTS = ["otp_verified", "app_downloaded", "app_trained"]
 COVERAGE = ["verification_coverage", "app_coverage"]
@@ -21,7 +22,7 @@ fig = ui.tile_figures_or_stop(f)
 ui.tiles([ui.kpi_tile(fig, key, lang) for key in COUNTS + COVERAGE], per_row=5)
 
 st.subheader(t("topic.day_by_day", lang))
-days = cache.daily(f.scope, f.period)
+days = current.daily(f.scope, f.period)
 left, right = st.columns(2)
 with left:
     ui.chart(charts.trend(days, "day", COUNTS, {k: kpi_label(k, lang) for k in COUNTS},
@@ -46,7 +47,7 @@ with middle:
     metric = drill.url_choice(st.selectbox, t("topic.rank_by", lang),
                               {k: kpi_label(k, lang) for k in RANK_BY}, "metric", RANK_BY[0],
                               notices, lang)
-units = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, level), lang))
+units = drill.unique_names(ui.with_unit_name(current.by_unit(f.scope, f.period, level), lang))
 order = "top"
 if len(units) > drill.TOP_N:
     with right:

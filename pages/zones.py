@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from lib import cache, charts, drill, ui
-from lib.contract import LEVELS
-from lib.format import KPI_KINDS
-from lib.i18n import kpi_label, level_label, t
-from lib.metrics import KPI_KEYS
+from lib.data.contract import LEVELS
+from lib.figures import current
+from lib.figures.metrics import KPI_KEYS
+from lib.view import charts, drill, ui
+from lib.view.formats import KPI_KINDS
+from lib.view.labels import kpi_label, level_label, t
 
 f = ui.current_filters()
 lang = f.lang
@@ -24,7 +25,7 @@ with right:
                               "negative_balance", notices, lang)
 drill.show_notices(notices)
 
-units = drill.unique_names(ui.with_unit_name(cache.by_unit(f.scope, f.period, level), lang))
+units = drill.unique_names(ui.with_unit_name(current.by_unit(f.scope, f.period, level), lang))
 if units.empty:
     ui.no_data(lang)
     st.stop()
@@ -40,7 +41,7 @@ ui.chart(charts.ranked_bars(
     top, "unit", metric, value_kind=kind, lang=lang,
     title=t("zones.by_level", lang, metric=name, level=unit_word.lower())), lang)
 
-days = drill.for_units(cache.daily(f.scope, f.period, level), top)
+days = drill.for_units(current.daily(f.scope, f.period, level), top)
 ui.chart(charts.heatmap(
     days, "unit", "day", metric, value_kind=kind, lang=lang, colors=drill.heat_colors(metric),
     title=t("zones.day_by_day", lang, metric=name)), lang)

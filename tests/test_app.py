@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import cache
-from lib.db import ROOT
-from lib.importer import load_paths
+from lib.data.engine import ROOT
+from lib.data.importer import load_paths
+from lib.figures import current
 from tests import fixtures as F
 
 APP = str(ROOT / "dashboard.py")
@@ -29,7 +29,7 @@ def fixture_db(tmp_path_factory) -> str:
 def app(fixture_db, monkeypatch):
     """A function making an AppTest of the dashboard with the given query parameters."""
     monkeypatch.setenv("DATABASE_URL", fixture_db)
-    cache.clear()
+    current.clear()
 
     def make(**params: str | list[str]) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
@@ -124,16 +124,16 @@ def test_every_page_runs_in_both_languages(app, page, lang):
 
 def test_empty_database_points_to_the_data_page(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    cache.clear()
+    current.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert any("python -m lib.cli demo" in c.value for c in at.code)
+    assert any("python -m lib.tools.cli demo" in c.value for c in at.code)
 
 
 def _long_table() -> None:
     import pandas as pd
 
-    from lib import ui
+    from lib.view import ui
 
     ui.table(pd.DataFrame({"account_no": [f"{i:010d}" for i in range(5)],
                            "balance_inr": [-1000.0 * (i + 1) for i in range(5)]}),

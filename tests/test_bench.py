@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lib import bench
-from lib.db import DATA_DIR
+from lib.data.engine import DATA_DIR
+from lib.tools import bench
 
 
 @pytest.fixture(scope="module")

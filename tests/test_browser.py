@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.db import ROOT
-from lib.importer import load_paths
+from lib.data.engine import ROOT
+from lib.data.importer import load_paths
 from tests import fixtures as F
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,4 @@
-"""Chart builders (lib.charts) and the theme (lib.theme), inspected through ``to_dict()``."""
+"""Chart builders (lib.view.charts) and the theme (lib.view.theme), inspected through ``to_dict()``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import charts, theme
-from lib.i18n import band_label
+from lib.view import charts, theme
+from lib.view.labels import band_label
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = pd.DataFrame({
@@ -356,7 +356,7 @@ def test_unknown_value_kind_is_rejected():
 
 @pytest.mark.parametrize("module", ["charts.py", "theme.py"])
 def test_chart_modules_do_not_import_streamlit(module):
-    tree = ast.parse((ROOT / "lib" / module).read_text("utf-8"))
+    tree = ast.parse((ROOT / "lib" / "view" / module).read_text("utf-8"))
     imported = {alias.name.split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, ast.Import) for alias in node.names}
     imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)

@@ -1,8 +1,8 @@
 """The commands a newcomer runs: demo (generate + load once), load's exit status."""
 
-from lib.cli import main
-from lib.db import get_engine
-from lib.lookups import has_data
+from lib.data.engine import get_engine
+from lib.figures.lookups import has_data
+from lib.tools.cli import main
 
 
 def test_demo_generates_and_loads_once(tmp_path, capsys):

@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from lib.export import csv_bytes, xlsx_bytes
+from lib.view.exports import csv_bytes, xlsx_bytes
 
 
 def test_csv_has_a_bom_and_keeps_hindi_and_leading_zeros():

@@ -1,4 +1,4 @@
-"""Indian number, money, date and time formats (lib.format)."""
+"""Indian number, money, date and time formats (lib.view.formats)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.format import (
+from lib.view.formats import (
     DASH,
     axis_label_expr,
     date_label_expr,

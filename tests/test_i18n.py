@@ -1,4 +1,4 @@
-"""The label catalogue (lib.i18n): complete, bilingual, and covering every key the code uses."""
+"""The label catalogue (lib.view.labels): complete, bilingual, and covering every key the code uses."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lib import i18n
-from lib.contract import (
+from lib.data.contract import (
     ACTIVITIES,
     CATEGORIES,
     CHANNELS,
@@ -19,7 +18,8 @@ from lib.contract import (
     LEVELS,
     TARGET_METRICS,
 )
-from lib.i18n import LABELS, LANGS, t
+from lib.view import labels
+from lib.view.labels import LABELS, LANGS, t
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -83,8 +83,8 @@ def test_t_formats_and_rejects_unknown_keys():
     assert t("msg.as_of", "en", date="02 Feb 2026") == "as of 02 Feb 2026"
     assert t("msg.period", "hi", start="02 फ़र॰ 2026", end="07 फ़र॰ 2026") == \
         "अवधि: 02 फ़र॰ 2026 – 07 फ़र॰ 2026"
-    assert "python -m lib.cli demo" in t("msg.empty_db", "en")
-    assert "python -m lib.cli demo" in t("msg.empty_db", "hi")
+    assert "python -m lib.tools.cli demo" in t("msg.empty_db", "en")
+    assert "python -m lib.tools.cli demo" in t("msg.empty_db", "hi")
     with pytest.raises(KeyError):
         t("no.such.key")
     with pytest.raises(ValueError):
@@ -104,8 +104,8 @@ def test_domain_words_from_the_source_article():
 
 @pytest.mark.parametrize("key", KPI_KEYS)
 def test_every_kpi_has_a_label_and_help(key):
-    assert i18n.kpi_label(key, "en") and i18n.kpi_label(key, "hi")
-    assert i18n.kpi_help(key, "en") and i18n.kpi_help(key, "hi")
+    assert labels.kpi_label(key, "en") and labels.kpi_label(key, "hi")
+    assert labels.kpi_help(key, "en") and labels.kpi_help(key, "hi")
 
 
 def test_every_vocabulary_code_has_a_label():
@@ -114,23 +114,23 @@ def test_every_vocabulary_code_has_a_label():
                          ("target_metric", TARGET_METRICS), ("level", LEVELS)):
         for code in codes:
             for lang in LANGS:
-                label = i18n.vocab_label(vocab, code, lang)
+                label = labels.vocab_label(vocab, code, lang)
                 assert label != code, (vocab, code, lang)
-    assert i18n.category_label("domestic", "hi") == "घरेलू"
-    assert i18n.level_label("division", "hi") == "खंड"
-    assert i18n.level_label("area", "en", plural=True) == "Areas"
-    assert i18n.channel_label("smart_app", "en") == "UPPCL Smart App"
-    assert i18n.complaint_category_label("supply", "hi") == "विद्युत आपूर्ति"
-    assert i18n.activity_label("contacted", "en") == "Consumer contacted"
-    assert i18n.vocab_label("channel", "carrier_pigeon", "hi") == "carrier_pigeon"
-    assert list(i18n.vocab_options("category", CATEGORIES, "en")) == list(CATEGORIES)
+    assert labels.category_label("domestic", "hi") == "घरेलू"
+    assert labels.level_label("division", "hi") == "खंड"
+    assert labels.level_label("area", "en", plural=True) == "Areas"
+    assert labels.channel_label("smart_app", "en") == "UPPCL Smart App"
+    assert labels.complaint_category_label("supply", "hi") == "विद्युत आपूर्ति"
+    assert labels.activity_label("contacted", "en") == "Consumer contacted"
+    assert labels.vocab_label("channel", "carrier_pigeon", "hi") == "carrier_pigeon"
+    assert list(labels.vocab_options("category", CATEGORIES, "en")) == list(CATEGORIES)
 
 
 def test_band_labels():
-    assert [i18n.band_label(band, "en") for band, _, _ in DUES_BANDS] == [
+    assert [labels.band_label(band, "en") for band, _, _ in DUES_BANDS] == [
         "Up to ₹1,000", "₹1,001–5,000", "₹5,001–25,000", "₹25,001–1,00,000", "Above ₹1,00,000"]
-    assert i18n.band_label(1, "hi") == "₹1,000 तक"
-    assert i18n.band_label(5, "hi") == "₹1,00,000 से अधिक"
+    assert labels.band_label(1, "hi") == "₹1,000 तक"
+    assert labels.band_label(5, "hi") == "₹1,00,000 से अधिक"
 
 
 def test_required_ui_strings_exist():
@@ -143,7 +143,7 @@ def test_required_ui_strings_exist():
         assert key in LABELS, key
 
 
-# t("key") / t('key') / i18n.t("key"), with the key as a literal (f-strings are skipped).
+# t("key") / t('key') / labels.t("key"), with the key as a literal (f-strings are skipped).
 T_CALL = re.compile(r"""(?<![\w.])(?:i18n\.)?t\(\s*(?P<q>["'])(?P<key>[^"'\\{}]+)(?P=q)""")
 
 
@@ -158,7 +158,7 @@ def test_static_scan_finds_calls():
     keys = {m["key"] for path in _source_files() for m in T_CALL.finditer(path.read_text("utf-8"))}
     assert {"unit.crore", "unit.lakh", "chart.value"} <= keys
     assert T_CALL.search('st.title(t("page.overview", lang))')
-    assert T_CALL.search("i18n.t('page.overview')")
+    assert T_CALL.search("labels.t('page.overview')")
     assert not T_CALL.search('st.write(f"{t}")')
     assert not T_CALL.search('format("x")')
 
@@ -166,4 +166,4 @@ def test_static_scan_finds_calls():
 @pytest.mark.parametrize("path", _source_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_literal_key_in_the_code_exists(path):
     missing = sorted({m["key"] for m in T_CALL.finditer(path.read_text("utf-8"))} - set(LABELS))
-    assert not missing, f"{path.relative_to(ROOT)} uses keys missing from lib/i18n.py: {missing}"
+    assert not missing, f"{path.relative_to(ROOT)} uses keys missing from lib/view/labels.py: {missing}"

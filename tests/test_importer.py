@@ -1,4 +1,4 @@
-"""lib.importer against real databases (SQLite and PostgreSQL): every loading rule of the contract.
+"""lib.data.importer against real databases (SQLite and PostgreSQL): every loading rule of the contract.
 
 Test files are built in code (tmp_path); nothing is committed as data.
 """
@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import lib.importer as importer
-import lib.rollup
-from lib import parse
-from lib.db import get_meta
-from lib.importer import load_paths, load_uploads
-from lib.schema import loads, metadata
+import lib.data.importer as importer
+import lib.data.rollups
+from lib.data import parse
+from lib.data.engine import get_meta
+from lib.data.importer import load_paths, load_uploads
+from lib.data.schema import loads, metadata
 
 HEADERS = {
     "hierarchy": ["zone_code", "zone_name", "chief_engineer", "circle_code", "circle_name",
@@ -139,14 +139,14 @@ def as_datetime(value) -> datetime:
 def _isolated(monkeypatch, tmp_path):
     """Rejects go under tmp_path; the rollup rebuild runs when it exists (a stub until then)."""
     monkeypatch.setattr(importer, "DATA_DIR", tmp_path / "data")
-    real = lib.rollup.rebuild_rollups
+    real = lib.data.rollups.rebuild_rollups
 
     def rebuild(conn, progress=None):
         """The real rebuild, tolerated while it is still a stub."""
-        with contextlib.suppress(NotImplementedError):  # lib.rollup is written alongside
+        with contextlib.suppress(NotImplementedError):  # lib.data.rollups is written alongside
             real(conn, progress=progress)
 
-    monkeypatch.setattr(lib.rollup, "rebuild_rollups", rebuild)
+    monkeypatch.setattr(lib.data.rollups, "rebuild_rollups", rebuild)
 
 
 @pytest.fixture
@@ -722,7 +722,7 @@ def test_a_failing_rollup_rebuild_rolls_back_the_load(loaded, db_url, tmp_path, 
         """A rollup rebuild that fails."""
         raise RuntimeError("rollup bug")
 
-    monkeypatch.setattr(lib.rollup, "rebuild_rollups", broken)
+    monkeypatch.setattr(lib.data.rollups, "rebuild_rollups", broken)
     rows = base_rows()
     rows["balances"].append(["0001234569", "2026-02-21", "1"])
     result = load_paths([make_folder(tmp_path / "in", rows)], db_url)

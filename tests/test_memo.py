@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from lib.memo import freeze, remembered
+from lib.figures.memo import freeze, remembered
 
 
 def test_equal_frames_share_a_result_and_changed_frames_do_not():

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from lib.breakdown import dues_bands, help_desks, negative_accounts, recharge_channels
-from lib.cli import main as cli_main
-from lib.importer import load_paths
-from lib.metrics import KPI_KEYS, Period, Scope, by_unit, daily, kpis
-from lib.targets import achievement, league
+from lib.data.importer import load_paths
+from lib.figures.breakdowns import dues_bands, help_desks, negative_accounts, recharge_channels
+from lib.figures.metrics import KPI_KEYS, Period, Scope, by_unit, daily, kpis
+from lib.figures.targets import achievement, league
+from lib.tools.cli import main as cli_main
 from tests import fixtures as F
 
 PERIOD = Period(date(2026, 2, 2), date(2026, 2, 4))
@@ -22,7 +22,7 @@ def loaded(db_url, tmp_path):
     """The hand-made fixture loaded into a fresh database of each backend."""
     result = load_paths([F.write_fixture(tmp_path / "fixture")], url=db_url)
     assert result.ok, result.report()
-    from lib.db import get_engine
+    from lib.data.engine import get_engine
 
     return get_engine(db_url)
 
@@ -187,7 +187,7 @@ def test_a_filter_change_asks_the_database_only_for_the_data_version(loaded):
     only statement run is the data-version read, and the answers equal the hand-worked ones."""
     from sqlalchemy import event
 
-    from lib.metrics import forget_figures
+    from lib.figures.memo import forget_figures
 
     forget_figures()
     kpis(loaded, Scope(), PERIOD)  # the first view builds the period's cells

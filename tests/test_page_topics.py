@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import cache
-from lib.db import dispose_engine
-from lib.i18n import t
-from lib.importer import load_paths, load_uploads
+from lib.data.engine import dispose_engine
+from lib.data.importer import load_paths, load_uploads
+from lib.figures import current
+from lib.view.labels import t
 from tests.fixtures import write_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def fixture_url(tmp_path_factory) -> str:
 def db(fixture_url, monkeypatch) -> str:
     """Point the dashboard at the fixture database, with nothing cached from another test."""
     monkeypatch.setenv("DATABASE_URL", fixture_url)
-    cache.clear()
+    current.clear()
     return fixture_url
 
 
@@ -42,7 +42,7 @@ def db(fixture_url, monkeypatch) -> str:
 def empty_db(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    cache.clear()
+    current.clear()
     yield url
     dispose_engine(url)
 
@@ -243,7 +243,7 @@ def test_data_page_on_empty_database(empty_db, lang):
     status = frame(at, t("data.kind", lang))
     assert len(status) == 8
     assert set(status[t("data.rows", lang)]) == {"0"}
-    assert "python -m lib.cli demo" in [c.value for c in at.code]
+    assert "python -m lib.tools.cli demo" in [c.value for c in at.code]
     assert at.button[0].disabled  # nothing uploaded yet
 
 
@@ -267,7 +267,7 @@ def test_data_page_shows_rejection_report(empty_db, tmp_path):
                           rejects_path=tmp_path / "rejects.csv")
     assert result.ok and result.rows_rejected == 1
     rejects = result.rejects_path.read_bytes()
-    cache.clear()
+    current.clear()
     at = open_page("data", session={"data_last_load": (result, rejects)})
     assert any("1" in w.value for w in at.warning)
     problems = frame(at, t("data.reason", "en"))

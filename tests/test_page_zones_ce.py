@@ -1,5 +1,5 @@
 """AppTests of the Zones & areas page and the Chief-engineers drill-down on the hand-made fixture,
-plus the pure drill-state helpers of lib.drill."""
+plus the pure drill-state helpers of lib.view.drill."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import cache, drill
-from lib.db import ROOT
-from lib.importer import load_paths
-from lib.metrics import Scope
+from lib.data.engine import ROOT
+from lib.data.importer import load_paths
+from lib.figures import current
+from lib.figures.metrics import Scope
+from lib.view import drill
 from tests import fixtures as F
 
 APP = str(ROOT / "dashboard.py")
@@ -31,7 +32,7 @@ def fixture_db(tmp_path_factory) -> str:
 def app(fixture_db, monkeypatch):
     """Open a page of the dashboard with the given query parameters."""
     monkeypatch.setenv("DATABASE_URL", fixture_db)
-    cache.clear()
+    current.clear()
 
     def open_page(page: str, **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
@@ -44,7 +45,7 @@ def app(fixture_db, monkeypatch):
         return at
 
     yield open_page
-    cache.clear()
+    current.clear()
 
 
 def param(at: AppTest, key: str) -> str | None:
@@ -246,7 +247,7 @@ def test_ce_in_hindi(app):
     assert "#### मेरठ ज़ोन-प्रथम" in [m.value for m in at.markdown]
 
 
-# --- lib.drill ---------------------------------------------------------------------------------
+# --- lib.view.drill ---------------------------------------------------------------------------------
 
 TREE = pd.DataFrame(
     [(z, zn, "zh", c, cn, None, d, dn, None, a, an, ahi)

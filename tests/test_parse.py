@@ -1,4 +1,4 @@
-"""Value parsing and file sniffing in lib.parse (no database)."""
+"""Value parsing and file sniffing in lib.data.parse (no database)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pandas as pd
 import pytest
 
-from lib import parse
+from lib.data import parse
 
 
 def _one(fn, text: str, *args):

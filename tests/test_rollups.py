@@ -1,7 +1,7 @@
 """The rollups give exactly the answers of the raw-row definitions, on both databases.
 
 The reference below reads the raw tables into pandas (small data only) and follows the
-contract's definitions literally, sharing no code with lib.rollup or lib.metrics.
+contract's definitions literally, sharing no code with lib.data.rollups or lib.figures.metrics.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from lib.db import get_engine
-from lib.importer import load_paths
-from lib.metrics import KPI_KEYS, Period, Scope, by_unit, daily, kpis
-from lib.sample import generate
-from lib.schema import activities, balances, complaints, consumers, hierarchy, recharges
+from lib.data.engine import get_engine
+from lib.data.importer import load_paths
+from lib.data.schema import activities, balances, complaints, consumers, hierarchy, recharges
+from lib.figures.metrics import KPI_KEYS, Period, Scope, by_unit, daily, kpis
+from lib.tools.sample import generate
 from tests import fixtures as F
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import lib.sample as sample
-from lib.contract import FILES, VOCABULARIES
+import lib.tools.sample as sample
+from lib.data.contract import FILES, VOCABULARIES
 
 CONSUMERS = 3_000
 
@@ -220,7 +220,7 @@ def test_progress_is_reported(tmp_path):
 
 
 def test_output_loads_without_rejections(generated, db_url):
-    from lib import importer
+    from lib.data import importer
     out, counts = generated
     result = importer.load_paths([out], url=db_url, skip_invalid=False)
     assert result.ok

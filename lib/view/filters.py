@@ -11,11 +11,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import cache
-from lib.contract import CATEGORIES
-from lib.format import fmt_date
-from lib.i18n import LANG_NAMES, LANGS, category_label, t
-from lib.metrics import Period, Scope
+from lib.data.contract import CATEGORIES
+from lib.figures import current
+from lib.figures.metrics import Period, Scope
+from lib.view.formats import fmt_date
+from lib.view.labels import LANG_NAMES, LANGS, category_label, t
 
 UNIT_KEYS = (("zone", "zones"), ("circle", "circles"), ("division", "divisions"), ("area", "areas"))
 
@@ -53,9 +53,9 @@ def language_switch() -> str:
 def sidebar_filters(lang: str) -> Filters:
     """Draw the shared filters in the sidebar and return what they select."""
     notices: list[str] = []
-    campaigns = cache.campaign_list()
-    tree = cache.hierarchy_frame()
-    as_of = cache.data_as_of()
+    campaigns = current.campaign_list()
+    tree = current.hierarchy_frame()
+    as_of = current.data_as_of()
     sb = st.sidebar
     sb.header(t("filter.title", lang))
 
@@ -202,7 +202,7 @@ def _period_from(picked, default: tuple[date, date]) -> Period:
 
 def reset_filters() -> None:
     """Back to the whole DISCOM and the latest campaign (language kept)."""
-    campaigns = cache.campaign_list()
+    campaigns = current.campaign_list()
     if not campaigns.empty:
         st.session_state["campaign"] = campaigns["campaign_id"].iloc[0]
         st.session_state["dates"] = _campaign_dates(campaigns, campaigns["campaign_id"].iloc[0])
@@ -215,7 +215,7 @@ def reset_filters() -> None:
 def scope_text(filters: Filters) -> str:
     """A short description of the scope ("All of PVVNL" or the chosen units and categories)."""
     lang, scope = filters.lang, filters.scope
-    tree = cache.hierarchy_frame()
+    tree = current.hierarchy_frame()
     parts = []
     for level, plural in UNIT_KEYS:
         codes = getattr(scope, plural)

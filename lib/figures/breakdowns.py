@@ -9,8 +9,18 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
-from lib.contract import CHANNELS, DUES_BANDS
-from lib.metrics import (
+from lib.data.contract import CHANNELS, DUES_BANDS
+from lib.data.schema import (
+    activities,
+    balances,
+    complaints,
+    consumers,
+    hierarchy,
+    r_balance_daily,
+    r_recharge_daily,
+)
+from lib.figures.memo import figure
+from lib.figures.metrics import (
     Period,
     Scope,
     _day_index,
@@ -20,20 +30,12 @@ from lib.metrics import (
     _sum,
     complaint_counts,
 )
-from lib.schema import (
-    activities,
-    balances,
-    complaints,
-    consumers,
-    hierarchy,
-    r_balance_daily,
-    r_recharge_daily,
-)
 
 ACCOUNT_LIST_LIMIT = 5_000  # one area's list; a field team cannot work through more at once
 ACCOUNT_ROWS_SHOWN = 1_000  # on screen (most arrears first); the downloads hold the whole list
 
 
+@figure
 def dues_bands(engine: Engine, scope: Scope, day: date) -> pd.DataFrame:
     """Negative-balance consumers and arrears on ``day`` by dues band (all five bands listed)."""
     out = pd.DataFrame({"band": [b[0] for b in DUES_BANDS], "negative_balance": 0,
@@ -52,6 +54,7 @@ def dues_bands(engine: Engine, scope: Scope, day: date) -> pd.DataFrame:
     return out
 
 
+@figure
 def recharge_channels(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """Recharge count and rupees per channel in the period, with each channel's rupee share."""
     t = r_recharge_daily
@@ -67,6 +70,7 @@ def recharge_channels(engine: Engine, scope: Scope, period: Period) -> pd.DataFr
     return out
 
 
+@figure
 def help_desks(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """Per help desk: complaints received, resolved, open at the end, and median resolution hours."""
     c = complaints
@@ -85,6 +89,7 @@ def help_desks(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
                            ascending=[False, False, True]).reset_index(drop=True)
 
 
+@figure
 def negative_accounts(engine: Engine, area_code: str, day: date,
                       categories: tuple[str, ...] = ()) -> pd.DataFrame:
     """The negative-balance accounts of one area on ``day``, most arrears first.

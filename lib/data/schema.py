@@ -167,7 +167,7 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
-# --- rollups (rebuilt by lib.rollup whenever a load lands) --------------------------------
+# --- rollups (rebuilt by lib.data.rollups whenever a load lands) --------------------------------
 # Keyed by area and category so every hierarchy level and category filter is a join with the
 # small hierarchy table; an area moved to another division takes its history with it.
 

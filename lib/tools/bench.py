@@ -1,9 +1,9 @@
 """The benchmark: load time and memory, metrics-layer latency, page reruns, and pandas side by side.
 
-    python -m lib.cli bench --consumers N [--days D] [--db URL] [--runs R] [--json FILE]
+    python -m lib.tools.cli bench --consumers N [--days D] [--db URL] [--runs R] [--json FILE]
 
 1. load: sample data of the size (generated once under ``data/bench/<N>c-<D>d/``, reused
-   after) is loaded into a fresh database by a child ``python -m lib.cli load``, so its wall
+   after) is loaded into a fresh database by a child ``python -m lib.tools.cli load``, so its wall
    time and peak memory (max RSS, from ``wait4``) are the load's own; its progress lines are
    time-stamped to split the time into phases.
 2. metrics: each function the pages call, uncached (called directly on a fresh engine), for
@@ -18,7 +18,7 @@
    way's cache warm (the pandas frames; the metrics layer's cells for the period); the cold
    first call of each way (for the metrics layer: the cells built too) is reported beside it.
 
-Children are this module run as ``python -m lib.bench child SPEC OUT`` (JSON in, JSON out).
+Children are this module run as ``python -m lib.tools.bench child SPEC OUT`` (JSON in, JSON out).
 Every figure is a median of ``runs`` where repeating makes sense; the load runs once per
 fresh database (``load_runs`` to repeat it). Targets (2 cores, SQLite) are printed beside
 each figure with ✓/✗; a missed target does not fail the run, a wrong number or a crash does.
@@ -48,7 +48,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from lib.db import DATA_DIR, ROOT, normalise_url
+from lib.data.engine import DATA_DIR, ROOT, normalise_url
 
 BENCH_DIR = DATA_DIR / "bench"
 SEED = 1
@@ -69,8 +69,6 @@ PANDAS_KPIS = ("consumers", "negative_balance", "arrears_inr", "negative_at_star
                "negative_cleared", "otp_verified", "app_downloaded", "recharge_count",
                "recharge_inr", "complaints_received", "complaints_resolved", "complaints_open")
 RUPEE_TOLERANCE = 0.01  # pandas sums float rupees, the metrics layer integer paise
-# The app's in-process memos besides st.cache_data ("module.attribute", each with .clear()):
-# an uncached timing must not hit them. Keep in step with lib/ when a memo is added.
 # --- small helpers -------------------------------------------------------------------------
 
 
@@ -110,10 +108,8 @@ def proc_status_mb(field_name: str) -> float | None:
 
 def clear_memos() -> None:
     """Empty the app's in-process memos, so the next figure is computed."""
-    from lib.memo import clear_all
-    from lib.metrics import forget_figures
+    from lib.figures.memo import clear_all
 
-    forget_figures()
     clear_all()
 
 
@@ -210,7 +206,7 @@ def child_call(role: str, spec: dict, workdir: Path, env: dict[str, str] | None 
     spec_path, out_path = workdir / f"{tag}.spec.json", workdir / f"{tag}.out.json"
     spec_path.write_text(json.dumps({**spec, "role": role}, default=str), encoding="utf-8")
     try:
-        result = run_child(["-m", "lib.bench", "child", str(spec_path), str(out_path)],
+        result = run_child(["-m", "lib.tools.bench", "child", str(spec_path), str(out_path)],
                            workdir / f"{tag}.log", env)
         report = (json.loads(out_path.read_text(encoding="utf-8"))
                   if result.status == 0 and out_path.exists() else {})
@@ -228,7 +224,7 @@ def child_call(role: str, spec: dict, workdir: Path, env: dict[str, str] | None 
 
 def sample_data(workdir: Path, consumers: int, days: int, say: Callable[[str], None]) -> dict:
     """Generate the sample set of this size, or reuse it; return its folder, row counts and time."""
-    from lib.sample import generate
+    from lib.tools.sample import generate
 
     folder = workdir / f"{consumers}c-{days}d"
     marker = workdir / f"{consumers}c-{days}d.json"  # beside the folder: not a contract file
@@ -258,7 +254,7 @@ class Database:
 
     def drop(self, keep_file: bool = True) -> None:
         """Drop the PostgreSQL schema; the SQLite file is kept for profiling unless told."""
-        from lib.db import dispose_engine
+        from lib.data.engine import dispose_engine
 
         dispose_engine(self.url)
         if self.schema and self.admin_url:
@@ -371,9 +367,9 @@ def measure_load(data: dict, db: Database, workdir: Path, runs: int,
 
 
 def _load_once(data: dict, db: Database, workdir: Path, say: Callable[[str], None]) -> dict:
-    """One load of the sample folder in a child ``python -m lib.cli load``."""
+    """One load of the sample folder in a child ``python -m lib.tools.cli load``."""
     say(f"loading {data['folder']} into {db.backend} (child process) ...")
-    res = run_child(["-m", "lib.cli", "load", data["folder"], "--db", db.url],
+    res = run_child(["-m", "lib.tools.cli", "load", data["folder"], "--db", db.url],
                     workdir / f"load-{db.backend}.log")
     if res.status != 0:
         raise RuntimeError(f"the load failed (exit {res.status}):\n{res.tail()}")
@@ -400,13 +396,13 @@ class Picks:
 
     def period(self, name: str):
         """The Period called ``name`` ("day": the campaign's last day with data; "campaign")."""
-        from lib.metrics import Period
+        from lib.figures.metrics import Period
 
         return Period(self.day, self.day) if name == "day" else Period(self.start, self.end)
 
     def scope(self, name: str):
         """The Scope called ``name`` (whole DISCOM, the largest zone, the largest area)."""
-        from lib.metrics import Scope
+        from lib.figures.metrics import Scope
 
         return {"discom": Scope(), "zone": Scope.of(zones=[self.zone]),
                 "area": Scope.of(areas=[self.area])}[name]
@@ -421,9 +417,9 @@ def pick_units(url: str) -> Picks:
     """The largest zone and area by consumers (worst cases), the latest campaign and its dates."""
     from sqlalchemy import func, select
 
-    from lib.db import get_engine
-    from lib.lookups import campaign_list, data_as_of
-    from lib.schema import hierarchy, r_consumers
+    from lib.data.engine import get_engine
+    from lib.data.schema import hierarchy, r_consumers
+    from lib.figures.lookups import campaign_list, data_as_of
 
     engine = get_engine(url)
     with engine.connect() as conn:
@@ -459,7 +455,7 @@ class Case:
 
 def metric_cases(engine, p: Picks) -> list[Case]:
     """Every function the pages call × scope × period (with the arguments the pages pass)."""
-    from lib import breakdown, metrics, summary, targets
+    from lib.figures import breakdowns, metrics, targets, tiles
 
     cases = []
     for s in SCOPES:
@@ -473,14 +469,14 @@ def metric_cases(engine, p: Picks) -> list[Case]:
                 "by_unit area": partial(metrics.by_unit, engine, scope, period, "area"),
                 "daily": partial(metrics.daily, engine, scope, period),
                 "daily per zone": partial(metrics.daily, engine, scope, period, "zone"),
-                "dues_bands": partial(breakdown.dues_bands, engine, scope, period.end),
-                "recharge_channels": partial(breakdown.recharge_channels, engine, scope, period),
-                "help_desks": partial(breakdown.help_desks, engine, scope, period),
+                "dues_bands": partial(breakdowns.dues_bands, engine, scope, period.end),
+                "recharge_channels": partial(breakdowns.recharge_channels, engine, scope, period),
+                "help_desks": partial(breakdowns.help_desks, engine, scope, period),
                 "league zone": partial(targets.league, engine, scope, period, p.campaign_id,
                                        "zone"),
                 "attention_list circle": partial(targets.attention_list, engine, scope, period,
                                                  p.campaign_id, "circle"),
-                "tile_figures": partial(summary.tile_figures, engine, scope, period,
+                "tile_figures": partial(tiles.tile_figures, engine, scope, period,
                                         p.campaign_id),
             }
             cases.extend(Case(name, s, q, call) for name, call in calls.items())
@@ -488,15 +484,15 @@ def metric_cases(engine, p: Picks) -> list[Case]:
                           partial(targets.achievement, engine, scope, p.campaign_id)))
     for q in PERIODS:  # one area's list is what the page shows; the scope is that area
         cases.append(Case("negative_accounts", "area", q,
-                          partial(breakdown.negative_accounts, engine, p.area, p.period(q).end)))
+                          partial(breakdowns.negative_accounts, engine, p.area, p.period(q).end)))
     return cases
 
 
 def measure_metrics(url: str, p: Picks, runs: int, say: Callable[[str], None]) -> list[dict]:
     """Median ms of every metrics-layer case on a fresh engine: no Streamlit cache, and the
     app's in-process memos emptied before every call."""
-    from lib.db import dispose_engine, get_engine
-    from lib.metrics import headline
+    from lib.data.engine import dispose_engine, get_engine
+    from lib.figures.metrics import headline
 
     dispose_engine(url)
     engine = get_engine(url)
@@ -531,19 +527,18 @@ def filter_sequence(zones: tuple[str, ...], n: int) -> list[list[str]]:
 
 
 def instrument_figures() -> dict[str, float]:
-    """Wrap every function lib.cache computes figures with, so the page child can say which
+    """Wrap every figure function lib.figures.current calls, so the page child can say which
     figures a rerun waited for: returns the dict the wrappers add milliseconds to (outermost
     calls only: attention_list calling league counts once)."""
-    import importlib
+    from lib.figures import current
 
     spent: dict[str, float] = {}
     depth = [0]
-    text = (ROOT / "lib" / "cache.py").read_text(encoding="utf-8")
-    for path in sorted(set(re.findall(r'_cached\("(lib\.[\w.]+)"', text))):
-        module_name, name = path.rsplit(".", 1)
-        module = importlib.import_module(module_name)
-        # lib.cache looks the function up by name at each miss, so the wrapper is what it calls
-        setattr(module, name, _timing_wrapper(getattr(module, name), path.removeprefix("lib."),
+    text = (ROOT / "lib" / "figures" / "current.py").read_text(encoding="utf-8")
+    for alias, name in sorted(set(re.findall(r"return (\w+)\.(\w+)\(_engine\(\)", text))):
+        module = getattr(current, alias)
+        # lib.figures.current looks the function up on its module at each call
+        setattr(module, name, _timing_wrapper(getattr(module, name), f"{alias}.{name}",
                                               spent, depth))
     return spent
 
@@ -630,9 +625,9 @@ def time_page(at: Any, page: str, sequence: list[list[str]], runs: int,
               run_timed: Callable[[Callable[[], Any]], tuple[float, dict[str, float]]],
               row: dict[str, Any]) -> None:
     """Time one page in the session ``at``: first view, zone changes, cached reruns (into row)."""
-    from lib import cache
+    from lib.figures import current
 
-    cache.clear()  # nothing cached from the pages before: every figure below is a miss
+    current.clear()  # nothing cached from the pages before: every figure below is a miss
     clear_memos()
     zone_filter(at).set_value([])
     at.switch_page(page)
@@ -766,8 +761,8 @@ def kpis_child(spec: dict) -> dict:
     through the metrics layer, with memory before and after."""
     import pandas as pd  # noqa: F401  (both ways import the same libraries: same baseline)
 
-    from lib.db import get_engine
-    from lib.metrics import Period, Scope, forget_figures, kpis
+    from lib.data.engine import get_engine
+    from lib.figures.metrics import Period, Scope, forget_figures, kpis
 
     gc.collect()
     out: dict[str, Any] = {"way": spec["way"], "rss_baseline_mb": proc_status_mb("VmRSS")}
@@ -893,7 +888,7 @@ def machine_info(db: Database, load_average: tuple[float, ...] | None) -> dict:
     if db.backend == "postgresql":
         from sqlalchemy import text
 
-        from lib.db import get_engine
+        from lib.data.engine import get_engine
 
         with get_engine(db.url).connect() as conn:
             info["postgresql"] = conn.execute(text("SHOW server_version")).scalar()
@@ -913,7 +908,7 @@ def code_state() -> dict:
             return ""
 
     digest = hashlib.sha1()
-    for path in sorted([ROOT / "dashboard.py", *ROOT.glob("lib/*.py"), *ROOT.glob("pages/*.py")]):
+    for path in sorted([ROOT / "dashboard.py", *ROOT.glob("lib/**/*.py"), *ROOT.glob("pages/*.py")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return {"commit": git("rev-parse", "--short", "HEAD").strip(),
             "changed": [line[3:] for line in git("status", "--porcelain").splitlines()
@@ -1119,10 +1114,10 @@ def run_bench(consumers: int = 100_000, days: int = 8, url: str | None = None, r
 
 
 def _child_main(argv: list[str]) -> int:
-    """``python -m lib.bench child SPEC OUT``: run one child role, write its JSON report."""
+    """``python -m lib.tools.bench child SPEC OUT``: run one child role, write its JSON report."""
     if len(argv) != 3 or argv[0] != "child":
-        print("usage: python -m lib.bench child SPEC.json OUT.json "
-              "(the benchmark itself: python -m lib.cli bench)", file=sys.stderr)
+        print("usage: python -m lib.tools.bench child SPEC.json OUT.json "
+              "(the benchmark itself: python -m lib.tools.cli bench)", file=sys.stderr)
         return 2
     spec = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     roles: dict[str, Callable[[dict], dict]] = {"pages": pages_child, "kpis": kpis_child}

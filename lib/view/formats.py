@@ -23,7 +23,7 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import NumberPattern, parse_pattern
 
-from lib.i18n import LABELS, t
+from lib.view.labels import LABELS, t
 
 DASH = "—"
 IST = ZoneInfo("Asia/Kolkata")
@@ -31,7 +31,7 @@ LOCALES = {"en": "en_IN", "hi": "hi_IN"}
 LAKH = 100_000
 CRORE = 10_000_000
 
-# How each KPI of the KPI object (lib.metrics.KPI_KEYS) is printed.
+# How each KPI of the KPI object (lib.figures.metrics.KPI_KEYS) is printed.
 KPI_KINDS: dict[str, str] = {
     "consumers": "int",
     "negative_balance": "int",

@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import theme
-from lib.contract import LEVELS
-from lib.i18n import t
-from lib.metrics import Scope
+from lib.data.contract import LEVELS
+from lib.figures.metrics import Scope
+from lib.view import theme
+from lib.view.labels import t
 
 # URL parameter holding the chosen unit of each drill level.
 DRILL_PARAMS = {"zone": "ce", "circle": "ce_circle", "division": "ce_division"}
@@ -239,7 +239,7 @@ def url_choice(widget: Callable[..., Any], label: str, options: Mapping[str, str
     The URL wins (first visit, a pasted link, the browser's back button); a change in the
     widget writes the URL; the default is kept out of the URL; an unknown value is dropped.
     """
-    key = f"{param}_pick_{lang}"  # per language: see lib.filters._keyed
+    key = f"{param}_pick_{lang}"  # per language: see lib.view.filters._keyed
     wanted = st.query_params.get(param)
     if wanted is not None and wanted not in options:
         notices.append(t("msg.invalid_url_value", lang, name=param, value=wanted))

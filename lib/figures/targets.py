@@ -14,24 +14,24 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from lib.contract import LEVELS, TARGET_METRICS
-from lib.metrics import (
+from lib.data.contract import LEVELS, TARGET_METRICS
+from lib.data.schema import campaigns, targets
+from lib.figures.memo import figure, part
+from lib.figures.metrics import (
     Period,
     Scope,
     areas_in,
     by_unit,
     headline,
     hierarchy_frame,
-    memoized,
     negative_on,
 )
-from lib.schema import campaigns, targets
 
 PARENT = {"circle": "zone", "division": "circle", "area": "division"}
 CHILD = {"zone": "circle", "circle": "division", "division": "area"}
 
 
-@memoized
+@part
 def campaign_period(engine: Engine, campaign_id: str) -> Period:
     """The campaign's own dates."""
     with engine.connect() as conn:
@@ -42,12 +42,12 @@ def campaign_period(engine: Engine, campaign_id: str) -> Period:
     return Period(row[0], row[1])
 
 
-@memoized
+@part
 def _index(engine: Engine) -> _Tree:
     return _Tree(hierarchy_frame(engine)[[f"{lv}_code" for lv in LEVELS]])
 
 
-@memoized
+@part
 def _campaign_targets(engine: Engine, campaign_id: str) -> pd.DataFrame:
     with engine.connect() as conn:
         q = select(targets.c.level, targets.c.code, targets.c.metric, targets.c.target).where(
@@ -91,6 +91,7 @@ def target_for(index: _Tree, own: dict[tuple[str, str], int],
     return sum(found) if found else None
 
 
+@figure
 def achievement(engine: Engine, scope: Scope, campaign_id: str) -> pd.DataFrame:
     """Per target metric: actual over the campaign period, target for the scope, and their ratio."""
     period = campaign_period(engine, campaign_id)
@@ -110,7 +111,7 @@ def achievement(engine: Engine, scope: Scope, campaign_id: str) -> pd.DataFrame:
     return df
 
 
-@memoized
+@part
 def _targets_by_metric(engine: Engine, campaign_id: str | None
                        ) -> dict[str, dict[tuple[str, str], int]]:
     """The campaign's targets as {metric: {(level, code): target}}."""
@@ -122,6 +123,7 @@ def _targets_by_metric(engine: Engine, campaign_id: str | None
     return out
 
 
+@figure
 def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None,
            level: str = "zone") -> pd.DataFrame:
     """Units ranked by mean target achievement over the campaign, with change since the start.
@@ -180,6 +182,7 @@ def needs_attention(league_table: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
             .drop(columns="_behind").head(limit).reset_index(drop=True))
 
 
+@figure
 def attention_list(engine: Engine, scope: Scope, period: Period, campaign_id: str | None,
                    level: str = "circle", limit: int = 5) -> pd.DataFrame:
     """The ``limit`` units of a level most in need of attention (see ``needs_attention``)."""

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import Connection
 
-from lib.schema import meta, metadata
+from lib.data.schema import meta, metadata
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # lib/data/engine.py -> the repository
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "campaign.db"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"

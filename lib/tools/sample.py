@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from lib.contract import (
+from lib.data.contract import (
     ACTIVITIES,
     CATEGORIES,
     CHANNELS,

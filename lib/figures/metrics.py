@@ -1,30 +1,25 @@
 """The metrics layer: one function per question; a scope and a period in, a DataFrame out.
 
 Every definition follows ../shared/spec/data-contract.md. Figures come from the rollup tables
-(lib.rollup), aggregated in SQL and joined to the small hierarchy table, so a question never
-touches raw consumer or balance rows; patterns of days (see lib.schema) turn "distinct accounts
+(lib.data.rollups), aggregated in SQL and joined to the small hierarchy table, so a question never
+touches raw consumer or balance rows; patterns of days (see lib.data.schema) turn "distinct accounts
 in a period" and "negative at start, cleared by the end" into sums over a few hundred rows.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from lib.contract import ACTIVITIES, LEVELS
-from lib.db import get_meta
-from lib.schema import (
+from lib.data.contract import ACTIVITIES, LEVELS
+from lib.data.engine import get_meta
+from lib.data.schema import (
     complaints,
     hierarchy,
     r_activity_daily,
@@ -35,6 +30,7 @@ from lib.schema import (
     r_neg_pattern,
     r_recharge_daily,
 )
+from lib.figures.memo import figure, part
 
 # The KPI keys, in the order the CLI and the tiles show them.
 KPI_KEYS = (
@@ -158,71 +154,6 @@ def _scoped(table, scope: Scope, level: str | None, values: list, *, where: Sequ
     return query.group_by(*group) if group else query
 
 
-T = TypeVar("T")
-
-# --- remembered figures ---------------------------------------------------------------------
-
-_MEMO: OrderedDict = OrderedDict()
-_MEMO_SIZE = 256
-_MEMO_LOCK = threading.Lock()
-# The (database, data version) the figure being computed reads, so the parts it is cut from
-# are read at the same version without asking the database again.
-_READING: ContextVar[tuple[str, str] | None] = ContextVar("figures_reading", default=None)
-
-
-def memoized(fn: Callable[..., T]) -> Callable[..., T]:
-    """Remember a figure per (database, data version, arguments) within the process.
-
-    One page asks for the same headline or unit table more than once (tiles, targets, league),
-    and every figure of a period is cut from the same cells; the data version (bumped by every
-    landed load) keeps a remembered figure from going stale.
-    """
-
-    @functools.wraps(fn)
-    def wrapper(engine: Engine, *args):
-        url = str(engine.url)
-        reading = _READING.get()
-        if reading is None or reading[0] != url:
-            with engine.connect() as conn:
-                reading = (url, get_meta(conn, "data_version", "0"))
-        key = (fn.__name__, url, reading[1], args)
-        with _MEMO_LOCK:
-            hit = _MEMO.get(key)
-            if hit is not None:
-                _MEMO.move_to_end(key)
-                return _copy(hit)
-        token = _READING.set(reading)
-        try:
-            value = fn(engine, *args)
-        finally:
-            _READING.reset(token)
-        with _MEMO_LOCK:
-            _MEMO[key] = value
-            while len(_MEMO) > _MEMO_SIZE:
-                _MEMO.popitem(last=False)
-        return _copy(value)
-
-    return wrapper
-
-
-def _copy(value: T) -> T:
-    # Callers may change a frame they are handed; other values remembered are never changed.
-    return value.copy() if isinstance(value, pd.DataFrame) else value
-
-
-FIGURES = ("headline", "by_unit", "daily")  # what callers ask for; the rest are parts of them
-
-
-def forget_figures(keep_parts: bool = False) -> None:
-    """Empty the per-process memo of figures (``keep_parts``: keep the cells they are cut from)."""
-    with _MEMO_LOCK:
-        if not keep_parts:
-            _MEMO.clear()
-            return
-        for key in [k for k in _MEMO if k[0] in FIGURES]:
-            del _MEMO[key]
-
-
 def kpis(engine: Engine, scope: Scope, period: Period) -> dict:
     """The headline KPI object of the contract: JSON-ready (ints, floats, None)."""
     row = headline(engine, scope, period).iloc[0]
@@ -270,7 +201,7 @@ def _joined(parts: list[pd.DataFrame], keys: list[str], columns: Sequence[str]) 
     return out.reset_index()
 
 
-@memoized
+@part
 def hierarchy_frame(engine: Engine) -> pd.DataFrame:
     """The hierarchy table, one row per area (by area code), with every level's codes and names."""
     with engine.connect() as conn:
@@ -307,7 +238,7 @@ def _cells(engine: Engine, frame: pd.DataFrame, parts: Sequence[str],
     return Cells(area[keep], category, day, len(days or ()), tuple(parts), values)
 
 
-@memoized
+@part
 def consumer_cells(engine: Engine, split: bool) -> Cells:
     """Consumers per area (and category)."""
     t = r_consumers
@@ -317,7 +248,7 @@ def consumer_cells(engine: Engine, split: bool) -> Cells:
     return _cells(engine, frame, ["consumers"])
 
 
-@memoized
+@part
 def balance_cells(engine: Engine, day: date, split: bool) -> Cells:
     """Negative-balance accounts and arrears (paise) per area (and category) on one day."""
     with engine.connect() as conn:
@@ -335,7 +266,7 @@ def _negative_cells(conn: Connection, idx: _DayIndex, day: date, split: bool) ->
     return _frame(conn, q, cols)
 
 
-@memoized
+@part
 def period_cells(engine: Engine, period: Period, split: bool) -> Cells:
     """Every additive part of the period's KPIs per area (and category)."""
     with engine.connect() as conn:
@@ -423,7 +354,7 @@ def complaint_counts(period: Period) -> list:
     return [received, resolved, still_open]
 
 
-@memoized
+@part
 def complaint_cells(engine: Engine, period: Period) -> Cells:
     """Complaints received, resolved and open at the end of the period, per area."""
     c = complaints
@@ -436,7 +367,7 @@ def complaint_cells(engine: Engine, period: Period) -> Cells:
 # --- cutting a scope from the cells ----------------------------------------------------------
 
 
-@memoized
+@part
 def _scoping(engine: Engine, scope: Scope, level: str | None) -> tuple[list, np.ndarray]:
     """The units of a level in scope (sorted codes; '*' without a level) and, for each row of
     hierarchy_frame, the position of its unit among them (-1: outside the scope)."""
@@ -456,7 +387,7 @@ def _scoping(engine: Engine, scope: Scope, level: str | None) -> tuple[list, np.
     return codes, unit
 
 
-@memoized
+@part
 def unit_names(engine: Engine, level: str) -> pd.DataFrame:
     """Every unit of a level: code, name, Hindi name (and the zone's CE, or the unit's zone)."""
     extra = {"zone": ("chief_engineer", "chief_engineer")}.get(level, ("zone_code", "zone_code"))
@@ -535,7 +466,7 @@ def _figures(cols: dict[str, np.ndarray], medians: np.ndarray, keys: dict) -> pd
     return pd.DataFrame(out, columns=[*keys, *KPI_KEYS])
 
 
-@memoized
+@part
 def resolution_cells(engine: Engine, period: Period) -> pd.DataFrame:
     """Each complaint resolved in the period: its area's row in hierarchy_frame, its day's
     position in the period, and the seconds it took (medians are cut from these per scope)."""
@@ -589,13 +520,13 @@ def _period_figures(engine: Engine, scope: Scope, period: Period,
     return _figures(cols, medians, {"code": np.array(codes, dtype=object)})
 
 
-@memoized
+@figure
 def headline(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """One row with every KPI for the scope and period."""
     return _period_figures(engine, scope, period, None)
 
 
-@memoized
+@figure
 def by_unit(engine: Engine, scope: Scope, period: Period, level: str) -> pd.DataFrame:
     """Every KPI per unit of a level (zone, circle, division, area), with the unit's names."""
     level_code(level)  # an unknown level is an error, not an empty table
@@ -620,7 +551,7 @@ def negative_on(engine: Engine, scope: Scope, day: date, level: str | None) -> p
 
 # --- day by day ------------------------------------------------------------------------------
 
-@memoized
+@part
 def day_cells(engine: Engine, period: Period, split: bool) -> Cells:
     """The parts of each day's KPIs (from = to = that day) per area (and category) and day."""
     days = period.days
@@ -681,7 +612,7 @@ def _coverage_days(conn: Connection, days: list[date], split: bool) -> pd.DataFr
     return pd.concat(frames, ignore_index=True)
 
 
-@memoized
+@part
 def complaint_day_cells(engine: Engine, period: Period) -> Cells:
     """Complaints received, resolved, and open at the end of each day of the period, per area."""
     c = complaints
@@ -716,7 +647,7 @@ def complaint_day_cells(engine: Engine, period: Period) -> Cells:
     return _cells(engine, out.reset_index(), COMPLAINT_PARTS, days)
 
 
-@memoized
+@figure
 def daily(engine: Engine, scope: Scope, period: Period, level: str | None = None) -> pd.DataFrame:
     """Every KPI for each day of the period (from = to = that day), optionally per unit."""
     split, days = bool(scope.categories), period.days

@@ -38,7 +38,7 @@ _PAGES = {
     "page.display": ("Meeting-room display", "बैठक कक्ष डिस्प्ले"),
 }
 
-# Short tile labels of the KPI object (lib.metrics.KPI_KEYS), then the longer help text.
+# Short tile labels of the KPI object (lib.figures.metrics.KPI_KEYS), then the longer help text.
 _KPIS = {
     "kpi.consumers": ("Consumers", "उपभोक्ता"),
     "kpi.negative_balance": ("Negative-balance consumers", "निगेटिव बैलेंस उपभोक्ता"),
@@ -118,7 +118,7 @@ _KPI_HELP = {
         "अभियान की उपलब्धि, चयनित इकाइयों के लिए निर्धारित लक्ष्य के सापेक्ष।"),
 }
 
-# Organisation levels (lib.contract.LEVELS), singular and plural, and the officers.
+# Organisation levels (lib.data.contract.LEVELS), singular and plural, and the officers.
 _LEVELS = {
     "level.zone": ("Zone", "ज़ोन"),
     "level.circle": ("Circle", "सर्किल"),
@@ -137,7 +137,7 @@ _LEVELS = {
     "org.help_desk": ("Help desk", "हेल्प डेस्क"),
 }
 
-# Vocabularies of lib.contract: consumer categories, activities, channels, complaint categories.
+# Vocabularies of lib.data.contract: consumer categories, activities, channels, complaint categories.
 _VOCABS = {
     "category.domestic": ("Domestic", "घरेलू"),
     "category.commercial": ("Commercial", "वाणिज्यिक"),
@@ -162,7 +162,7 @@ _VOCABS = {
     "complaint_category.other": ("Other", "अन्य"),
 }
 
-# Dues bands (lib.contract.DUES_BANDS), by band number.
+# Dues bands (lib.data.contract.DUES_BANDS), by band number.
 _BANDS = {
     "band.1": ("Up to ₹1,000", "₹1,000 तक"),
     "band.2": ("₹1,001–5,000", "₹1,001–5,000"),
@@ -199,9 +199,9 @@ _MESSAGES = {
     "msg.scope_all": ("All of PVVNL", "संपूर्ण पीवीवीएनएल"),
     "msg.empty_db": (
         "The database has no data yet. Load the source files on the Data page, or run "
-        "`python -m lib.cli demo` to load the sample data set.",
+        "`python -m lib.tools.cli demo` to load the sample data set.",
         "डेटाबेस में अभी कोई डेटा नहीं है। डेटा पृष्ठ पर स्रोत फ़ाइलें लोड करें, या नमूना डेटा "
-        "लोड करने के लिए `python -m lib.cli demo` चलाएँ।"),
+        "लोड करने के लिए `python -m lib.tools.cli demo` चलाएँ।"),
     "msg.data_updated": ("Data updated {when}", "डेटा अद्यतन: {when}"),
     "msg.never_loaded": ("not loaded yet", "अभी लोड नहीं हुआ"),
     "msg.loading": ("Loading…", "लोड हो रहा है…"),
@@ -222,7 +222,7 @@ _DOWNLOADS = {
     "download.excel": ("Download Excel", "एक्सेल डाउनलोड करें"),
 }
 
-# Words used by lib.format and on chart axes.
+# Words used by lib.view.formats and on chart axes.
 _UNITS = {
     "unit.consumers": ("consumers", "उपभोक्ता"),
     "unit.lakh": ("lakh", "लाख"),
@@ -411,7 +411,7 @@ def _build(sections: tuple[dict[str, tuple[str, str]], ...]) -> dict[str, dict[s
 
 LABELS: dict[str, dict[str, str]] = _build(_SECTIONS)
 
-# Which key prefix holds each vocabulary of lib.contract.VOCABULARIES (plus "band").
+# Which key prefix holds each vocabulary of lib.data.contract.VOCABULARIES (plus "band").
 VOCAB_PREFIX = {
     "category": "category",
     "activity": "activity",
@@ -480,12 +480,12 @@ def activity_label(code: str, lang: str = "en") -> str:
 
 
 def band_label(band: int, lang: str = "en") -> str:
-    """Dues band label for band number 1-5 (lib.contract.DUES_BANDS)."""
+    """Dues band label for band number 1-5 (lib.data.contract.DUES_BANDS)."""
     return t(f"band.{int(band)}", lang)
 
 
 def kpi_label(key: str, lang: str = "en") -> str:
-    """Short tile label of a KPI key (lib.metrics.KPI_KEYS)."""
+    """Short tile label of a KPI key (lib.figures.metrics.KPI_KEYS)."""
     return t(f"kpi.{key}", lang)
 
 

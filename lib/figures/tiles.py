@@ -7,8 +7,9 @@ from datetime import timedelta
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from lib.metrics import KPI_KEYS, Period, Scope, headline
-from lib.targets import achievement
+from lib.figures.memo import figure
+from lib.figures.metrics import KPI_KEYS, Period, Scope, headline
+from lib.figures.targets import achievement
 
 
 def previous_day(period: Period) -> Period:
@@ -19,6 +20,7 @@ def previous_day(period: Period) -> Period:
     return Period(day, day)
 
 
+@figure
 def tile_figures(engine: Engine, scope: Scope, period: Period,
                  campaign_id: str | None) -> pd.DataFrame:
     """One row per KPI: value, previous (same figure a day earlier), delta, target, achievement.

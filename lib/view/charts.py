@@ -4,11 +4,11 @@ Every builder takes column names and an already-translated title, returns None f
 frame (the page then shows ``t("msg.no_data")``), keeps every label horizontal, and fills the
 container width (``st.altair_chart(chart)``; the default ``width="stretch"`` is right).
 Tooltips show pre-formatted strings (Indian grouping, "02 Feb 2026"); bar-end labels use the
-lakh/crore short form; axes use ``lib.format.axis_label_expr``.
+lakh/crore short form; axes use ``lib.view.formats.axis_label_expr``.
 
 ``value_kind`` is one of "int" (counts), "inr" (rupees), "pct" (a 0-1 ratio) or "hours".
 Unit and category columns are shown as they are: pass display names (Hindi names when lang is
-"hi"; vocabulary codes through ``lib.i18n.vocab_label``), unique per chart.
+"hi"; vocabulary codes through ``lib.view.labels.vocab_label``), unique per chart.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from lib import theme
-from lib.format import (
+from lib.figures.memo import remembered
+from lib.view import theme
+from lib.view.formats import (
     IST,
     axis_label_expr,
     date_label_expr,
@@ -32,8 +33,7 @@ from lib.format import (
     fmt_pct,
     fmt_short,
 )
-from lib.i18n import t
-from lib.memo import remembered
+from lib.view.labels import t
 
 VALUE_KINDS = ("int", "inr", "pct", "hours")
 
@@ -465,7 +465,7 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
                 subtitle: str | None = None) -> alt.HConcatChart | None:
     """Dues bands: consumers (left) and arrears rupees (right), bands on the y-axis in row order.
 
-    Pass the rows in band order (1..5) with translated labels (``lib.i18n.band_label``).
+    Pass the rows in band order (1..5) with translated labels (``lib.view.labels.band_label``).
     """
     if _is_empty(df, [count_col, amount_col]):
         return None

@@ -9,8 +9,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from lib.db import get_meta
-from lib.schema import (
+from lib.data.engine import get_meta
+from lib.data.schema import (
     activities,
     balances,
     campaigns,
@@ -21,6 +21,7 @@ from lib.schema import (
     recharges,
     targets,
 )
+from lib.figures.memo import figure
 
 # Per kind of data: its table and the column that says how recent it is.
 FRESHNESS = {
@@ -35,12 +36,14 @@ FRESHNESS = {
 }
 
 
+@figure
 def has_data(engine: Engine) -> bool:
     """Whether any consumer has been loaded."""
     with engine.connect() as conn:
         return conn.execute(select(consumers.c.account_no).limit(1)).first() is not None
 
 
+@figure
 def campaign_list(engine: Engine) -> pd.DataFrame:
     """Campaigns, latest first: campaign_id, name, name_hi, start_date, end_date."""
     cols = [campaigns.c.campaign_id, campaigns.c.name, campaigns.c.name_hi,
@@ -51,6 +54,7 @@ def campaign_list(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in cols])
 
 
+@figure
 def hierarchy_frame(engine: Engine) -> pd.DataFrame:
     """Every area with its division, circle and zone codes and names (for the filters)."""
     cols = [hierarchy.c[name] for name in (
@@ -64,6 +68,7 @@ def hierarchy_frame(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in cols])
 
 
+@figure
 def data_as_of(engine: Engine) -> date | None:
     """The latest day of balance snapshots (the "as of" date of the figures)."""
     with engine.connect() as conn:
@@ -74,6 +79,7 @@ def data_as_of(engine: Engine) -> date | None:
     return date.fromordinal(date.fromisoformat(day0).toordinal() + days - 1)
 
 
+@figure
 def data_status(engine: Engine) -> pd.DataFrame:
     """Per kind of data: rows held, the latest day it covers, and when it was last loaded."""
     last_loaded = _last_loaded_by_kind(engine)
@@ -100,6 +106,7 @@ def _last_loaded_by_kind(engine: Engine) -> dict:
     return found
 
 
+@figure
 def load_history(engine: Engine, limit: int = 50) -> pd.DataFrame:
     """The latest loads: when, by whom, which files, status and row counts."""
     cols = [loads.c.load_id, loads.c.started_at, loads.c.finished_at, loads.c.loaded_by,

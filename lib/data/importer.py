@@ -4,9 +4,9 @@ How a load runs (``load_paths`` / ``load_uploads``):
 
 1. The paths are resolved to contract files (a folder contributes the files named after the
    contract: ``balances.csv``, ``hierarchy.xlsx`` ...), and each file's format and header are
-   checked (``lib.parse.open_source``); a file that cannot be read gets one sentence.
+   checked (``lib.data.parse.open_source``); a file that cannot be read gets one sentence.
 2. Inside one transaction, every file is streamed in chunks, its values checked and normalised
-   with vectorised pandas operations (``lib.parse``), and the rows copied into a TEMPORARY
+   with vectorised pandas operations (``lib.data.parse``), and the rows copied into a TEMPORARY
    staging table per file (COPY on PostgreSQL, multi-row INSERTs on SQLite). Invalid rows are
    staged too, flagged ``bad``, so their keys still count for duplicate and reference checks.
 3. In SQL, per file in ``LOAD_ORDER``: keys repeated within the load (exact repeats are loaded
@@ -69,10 +69,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
-from lib import parse
-from lib.contract import FILES, LEVELS, LOAD_ORDER, VOCABULARIES
-from lib.db import DATA_DIR, get_engine, get_meta, is_postgres, set_meta
-from lib.schema import loads, meta, metadata
+from lib.data import parse
+from lib.data.contract import FILES, LEVELS, LOAD_ORDER, VOCABULARIES
+from lib.data.engine import DATA_DIR, get_engine, get_meta, is_postgres, set_meta
+from lib.data.schema import loads, meta, metadata
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -461,7 +461,9 @@ class _Load:
                         self.staging.drop_all(conn, checkfirst=False)  # SQLite keeps temp tables
                     load_id = self._record(conn, source, landed=True)
                     self._progress(0.95, "rebuilding rollups")
-                    from lib.rollup import rebuild_rollups  # written alongside; import when used
+                    from lib.data.rollups import (
+                        rebuild_rollups,  # written alongside; import when used
+                    )
 
                     rebuild_rollups(conn, progress=lambda f, m: self._progress(0.95 + 0.04 * f, m))
                     if is_postgres(conn):

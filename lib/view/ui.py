@@ -1,6 +1,6 @@
 """Streamlit building blocks shared by the pages: header, tiles, charts, tables, downloads.
 
-Pages stay layouts: they get figures from lib.cache, charts from lib.charts, and place them
+Pages stay layouts: they get figures from lib.figures.current, charts from lib.view.charts, and place them
 with these helpers. Nothing from the data is rendered as HTML.
 """
 
@@ -16,14 +16,23 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib import cache, charts
-from lib.contract import LEVELS
-from lib.drill import top_units, unique_names, url_choice
-from lib.export import csv_bytes, xlsx_bytes
-from lib.filters import Filters, context_caption
-from lib.format import KPI_KINDS, fmt_delta, fmt_int, fmt_pct, fmt_short, fmt_value, format_frame
-from lib.i18n import kpi_help, kpi_label, level_label, page_title, t
-from lib.memo import remembered
+from lib.data.contract import LEVELS
+from lib.figures import current
+from lib.figures.memo import remembered
+from lib.view import charts
+from lib.view.drill import top_units, unique_names, url_choice
+from lib.view.exports import csv_bytes, xlsx_bytes
+from lib.view.filters import Filters, context_caption
+from lib.view.formats import (
+    KPI_KINDS,
+    fmt_delta,
+    fmt_int,
+    fmt_pct,
+    fmt_short,
+    fmt_value,
+    format_frame,
+)
+from lib.view.labels import kpi_help, kpi_label, level_label, page_title, t
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
 
@@ -75,7 +84,7 @@ def current_filters() -> Filters:
 
 def kpi_tile(figures: pd.DataFrame, key: str, lang: str, *, inverse: bool = False,
              note: str | None = None) -> Tile:
-    """A tile for one KPI of ``lib.summary.tile_figures``: short value, delta vs the previous
+    """A tile for one KPI of ``lib.figures.tiles.tile_figures``: short value, delta vs the previous
     day, and progress to target where a target exists."""
     row = figures.loc[key]
     kind = KPI_KINDS[key]
@@ -118,7 +127,7 @@ def chart(figure: alt.TopLevelMixin | None, lang: str, *, key: str | None = None
           on_select: str = "ignore", selection_mode: str | None = None):
     """Show a chart, or "no data for this selection" when the builder returned None.
 
-    The builders' charts are valid by construction (lib.charts is tested against the schema),
+    The builders' charts are valid by construction (lib.view.charts is tested against the schema),
     so the spec goes out unvalidated: Altair's validation costs more than the page's queries.
     """
     if figure is None:
@@ -135,7 +144,7 @@ _SPECS: dict[int, tuple[Any, dict]] = {}
 
 
 def _spec(figure: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec, remembered for charts lib.charts hands out again."""
+    """The chart's Vega-Lite spec, remembered for charts lib.view.charts hands out again."""
     hit = _SPECS.get(id(figure))
     if hit is not None and hit[0] is figure:
         return hit[1]
@@ -161,7 +170,7 @@ def open_bars(df: pd.DataFrame, unit_col: str, value_col: str, title: str, lang:
 
 def tile_figures_or_stop(f: Filters) -> pd.DataFrame:
     """The tiles' figures for the filters; a scope without consumers says so and stops the page."""
-    figures = cache.tile_figures(f.scope, f.period, f.campaign_id)
+    figures = current.tile_figures(f.scope, f.period, f.campaign_id)
     if figures.loc["consumers", "value"] == 0:
         no_data(f.lang)
         st.stop()
@@ -173,7 +182,7 @@ def level_and_units(f: Filters, notices: list[str]) -> tuple[str, pd.DataFrame]:
     level = url_choice(st.segmented_control, t("filter.level", f.lang),
                        {lv: level_label(lv, f.lang) for lv in LEVELS}, "level", "zone", notices,
                        f.lang, required=True)
-    units = unique_names(with_unit_name(cache.by_unit(f.scope, f.period, level), f.lang))
+    units = unique_names(with_unit_name(current.by_unit(f.scope, f.period, level), f.lang))
     return level, units
 
 
@@ -186,7 +195,7 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
           *, height: int | None = None, rows_shown: int | None = None) -> None:
     """A table with translated headers and Indian number formats, plus CSV / Excel downloads.
 
-    ``columns`` maps a frame column to (header, kind); kind is one of lib.format's kinds
+    ``columns`` maps a frame column to (header, kind); kind is one of lib.view.formats's kinds
     ("int", "inr", "pct", "date", "hours", ...) or "text". With ``rows_shown``, a longer table
     shows its first rows on screen (with a note) while the downloads hold every row.
     """
@@ -232,5 +241,5 @@ def empty_database(lang: str) -> None:
     """What an empty database shows: where to load data, and the sample-data command."""
     st.title(t("app.title", lang))
     st.info(t("msg.empty_db", lang), icon=":material/database:")
-    st.code("python -m lib.cli demo", language="bash")
+    st.code("python -m lib.tools.cli demo", language="bash")
     st.page_link("pages/data.py", label=page_title("data", lang), icon=":material/upload:")

@@ -18,9 +18,9 @@ import pandas as pd
 from sqlalchemy import Date, Integer, cast, delete, func, insert, literal, select
 from sqlalchemy.engine import Connection
 
-from lib.contract import ACTIVITIES, DUES_BANDS
-from lib.db import set_meta
-from lib.schema import (
+from lib.data.contract import ACTIVITIES, DUES_BANDS
+from lib.data.engine import set_meta
+from lib.data.schema import (
     ROLLUP_TABLES,
     activities,
     balances,

@@ -1,0 +1,153 @@
+"""Command line: generate sample data, load files, print KPIs, run the benchmark.
+
+    python -m lib.tools.cli generate --out DIR --consumers N --seed S [--days D]
+    python -m lib.tools.cli load PATH [PATH ...] [--db URL] [--skip-invalid] [--rejects FILE]
+    python -m lib.tools.cli kpis [--db URL] --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--json]
+    python -m lib.tools.cli demo [--db URL] [--consumers N]
+    python -m lib.tools.cli bench --consumers N [--days D] [--db URL] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from lib.data.engine import DATA_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command; return the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Declare every command and its options."""
+    parser = argparse.ArgumentParser(prog="python -m lib.tools.cli", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(required=True, dest="command")
+
+    gen = sub.add_parser("generate", help="write contract CSVs of sample data")
+    gen.add_argument("--out", type=Path, required=True)
+    gen.add_argument("--consumers", type=int, default=20_000)
+    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--days", type=int, default=8, help="days of balance snapshots from 2026-02-01")
+    gen.set_defaults(func=cmd_generate)
+
+    load = sub.add_parser("load", help="validate and load contract files (a folder or files)")
+    load.add_argument("paths", type=Path, nargs="+")
+    load.add_argument("--db", help="database URL (default: DATABASE_URL, secrets, or data/campaign.db)")
+    load.add_argument("--skip-invalid", action="store_true",
+                      help="load the valid rows and write the invalid ones to a rejects CSV")
+    load.add_argument("--rejects", type=Path, help="where to write rejected rows")
+    load.add_argument("--by", default=None, help="who is loading (recorded in the load log)")
+    load.set_defaults(func=cmd_load)
+
+    kpis = sub.add_parser("kpis", help="print the headline KPIs for a scope and period")
+    kpis.add_argument("--db")
+    kpis.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    kpis.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    for level in ("zone", "circle", "division", "area", "category"):
+        kpis.add_argument(f"--{level}", action="append", default=[], metavar="CODE")
+    kpis.add_argument("--json", action="store_true", help="print one JSON object")
+    kpis.set_defaults(func=cmd_kpis)
+
+    demo = sub.add_parser("demo", help="generate and load sample data if the database is empty")
+    demo.add_argument("--db")
+    demo.add_argument("--consumers", type=int, default=20_000)
+    demo.add_argument("--out", type=Path, default=DATA_DIR / "sample",
+                      help="where the sample CSVs are written (default data/sample)")
+    demo.set_defaults(func=cmd_demo)
+
+    bench = sub.add_parser("bench", help="measure load, metrics and page latency and memory")
+    bench.add_argument("--consumers", type=int, default=100_000)
+    bench.add_argument("--days", type=int, default=8)
+    bench.add_argument("--db")
+    bench.add_argument("--runs", type=int, default=5)
+    bench.add_argument("--json", type=Path, dest="json_out")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write sample contract CSVs."""
+    from lib.tools.sample import generate
+
+    started = time.perf_counter()
+    counts = generate(args.out, consumers=args.consumers, seed=args.seed, days=args.days,
+                      progress=_print_progress)
+    print(f"\nwrote {args.out} in {time.perf_counter() - started:.1f} s: "
+          + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Load files; exit 1 when the load is rejected."""
+    from lib.data.importer import load_paths
+
+    result = load_paths(args.paths, url=args.db, skip_invalid=args.skip_invalid,
+                        rejects_path=args.rejects, loaded_by=args.by, progress=_print_progress)
+    print()
+    print(result.report())
+    return 0 if result.ok else 1
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    """Print the KPI object (JSON) or a readable table."""
+    from lib.data.engine import get_engine
+    from lib.figures.metrics import Period, Scope, kpis
+    from lib.view.formats import kpi_table_text
+
+    if args.end < args.start:
+        print("--to must not be before --from", file=sys.stderr)
+        return 2
+    scope = Scope.of(zones=args.zone, circles=args.circle, divisions=args.division,
+                     areas=args.area, categories=args.category)
+    values = kpis(get_engine(args.db), scope, Period(args.start, args.end))
+    if args.json:
+        print(json.dumps(values, ensure_ascii=False))
+    else:
+        print(kpi_table_text(values))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Make sure the database has data: generate and load the sample set when it is empty."""
+    from lib.data.engine import get_engine
+    from lib.data.importer import load_paths
+    from lib.figures.lookups import has_data
+    from lib.tools.sample import generate
+
+    engine = get_engine(args.db)
+    if has_data(engine):
+        print("database already has data; nothing to do")
+        return 0
+    out = args.out
+    if not (out / "consumers.csv").exists():
+        generate(out, consumers=args.consumers, seed=1, progress=_print_progress)
+    result = load_paths([out], url=args.db, progress=_print_progress)
+    print()
+    print(result.report())
+    return 0 if result.ok else 1
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run the benchmark."""
+    from lib.tools.bench import run_bench
+
+    return run_bench(consumers=args.consumers, days=args.days, url=args.db, runs=args.runs,
+                     json_out=args.json_out)
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    sys.stderr.write(f"\r{fraction:6.1%}  {message[:90]:<90}")
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
