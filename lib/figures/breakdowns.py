@@ -19,17 +19,11 @@ from lib.data.schema import (
     r_balance_daily,
     r_recharge_daily,
 )
+from lib.figures.cells import complaint_counts
 from lib.figures.memo import figure
-from lib.figures.metrics import (
-    Period,
-    Scope,
-    _day_index,
-    _frame,
-    _median_resolution,
-    _scoped,
-    _sum,
-    complaint_counts,
-)
+from lib.figures.metrics import median_resolution
+from lib.figures.scope import Period, Scope
+from lib.figures.sql import day_index, int_sum, rows_frame, scoped_query
 
 ACCOUNT_LIST_LIMIT = 5_000  # one area's list; a field team cannot work through more at once
 ACCOUNT_ROWS_SHOWN = 1_000  # on screen (most arrears first); the downloads hold the whole list
@@ -41,13 +35,13 @@ def dues_bands(engine: Engine, scope: Scope, day: date) -> pd.DataFrame:
     out = pd.DataFrame({"band": [b[0] for b in DUES_BANDS], "negative_balance": 0,
                         "arrears_inr": 0.0})
     with engine.connect() as conn:
-        idx = _day_index(conn, "balance")
+        idx = day_index(conn, "balance")
         if idx.day0 is None or day < idx.day0:
             return out
         t = r_balance_daily
-        q = _scoped(t, scope, None, [_sum(t.c.n), _sum(t.c.arrears_paise)], by=[t.c.band],
+        q = scoped_query(t, scope, None, [int_sum(t.c.n), int_sum(t.c.arrears_paise)], by=[t.c.band],
                     where=[t.c.day == min(day, idx.last)])
-        found = _frame(conn, q, ["band", "negative_balance", "arrears_inr"])
+        found = rows_frame(conn, q, ["band", "negative_balance", "arrears_inr"])
     found["arrears_inr"] = found["arrears_inr"] / 100.0
     out = out[["band"]].merge(found, on="band", how="left").fillna(0)
     out["negative_balance"] = out["negative_balance"].astype("int64")
@@ -59,9 +53,9 @@ def recharge_channels(engine: Engine, scope: Scope, period: Period) -> pd.DataFr
     """Recharge count and rupees per channel in the period, with each channel's rupee share."""
     t = r_recharge_daily
     with engine.connect() as conn:
-        q = _scoped(t, scope, None, [_sum(t.c.n), _sum(t.c.amount_paise)], by=[t.c.channel],
+        q = scoped_query(t, scope, None, [int_sum(t.c.n), int_sum(t.c.amount_paise)], by=[t.c.channel],
                     where=[t.c.day.between(period.start, period.end)])
-        found = _frame(conn, q, ["channel", "recharge_count", "recharge_inr"])
+        found = rows_frame(conn, q, ["channel", "recharge_count", "recharge_inr"])
     out = pd.DataFrame({"channel": list(CHANNELS)}).merge(found, on="channel", how="left")
     out["recharge_count"] = out["recharge_count"].fillna(0).astype("int64")
     out["recharge_inr"] = out["recharge_inr"].fillna(0) / 100.0
@@ -76,11 +70,11 @@ def help_desks(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     c = complaints
     desk = c.c.help_desk.label("help_desk")
     with engine.connect() as conn:
-        q = _scoped(c, scope, None, [func.min(hierarchy.c.zone_code), *complaint_counts(period)],
+        q = scoped_query(c, scope, None, [func.min(hierarchy.c.zone_code), *complaint_counts(period)],
                     by=[desk], categories=False)
-        counts = _frame(conn, q, ["help_desk", "zone_code", "complaints_received",
+        counts = rows_frame(conn, q, ["help_desk", "zone_code", "complaints_received",
                                   "complaints_resolved", "complaints_open"])
-        medians = _median_resolution(conn, scope, None,
+        medians = median_resolution(conn, scope, None,
                                      [c.c.resolved_day.between(period.start, period.end)],
                                      by=[desk])
     out = counts.merge(medians, on="help_desk", how="left")
@@ -131,7 +125,7 @@ def negative_accounts(engine: Engine, area_code: str, day: date,
                 ever("contacted"), ever("otp_verified"), ever("app_downloaded"))
          .order_by(listed.c.balance_paise, listed.c.account_no))
     with engine.connect() as conn:
-        df = _frame(conn, q, ["account_no", "category", "balance_inr", "since", "contacted",
+        df = rows_frame(conn, q, ["account_no", "category", "balance_inr", "since", "contacted",
                               "otp_verified", "app_downloaded"])
     df["balance_inr"] = df["balance_inr"] / 100.0
     df["days_negative"] = [(day - s).days + 1 for s in df["since"]]

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from lib.data.engine import data_version, get_engine
 from lib.figures import breakdowns, lookups, memo, metrics, targets, tiles
-from lib.figures.metrics import Period, Scope
+from lib.figures.scope import Period, Scope
 
 
 def _engine() -> Engine:

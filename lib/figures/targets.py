@@ -16,16 +16,10 @@ from sqlalchemy.engine import Engine
 
 from lib.data.contract import LEVELS, TARGET_METRICS
 from lib.data.schema import campaigns, targets
+from lib.figures.cells import hierarchy_frame
 from lib.figures.memo import figure, part
-from lib.figures.metrics import (
-    Period,
-    Scope,
-    areas_in,
-    by_unit,
-    headline,
-    hierarchy_frame,
-    negative_on,
-)
+from lib.figures.metrics import areas_in, by_unit, headline, negative_on
+from lib.figures.scope import Period, Scope
 
 PARENT = {"circle": "zone", "division": "circle", "area": "division"}
 CHILD = {"zone": "circle", "circle": "division", "division": "area"}

@@ -8,7 +8,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from lib.figures.memo import figure
-from lib.figures.metrics import KPI_KEYS, Period, Scope, headline
+from lib.figures.metrics import KPI_KEYS, headline
+from lib.figures.scope import Period, Scope
 from lib.figures.targets import achievement
 
 

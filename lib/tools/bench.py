@@ -396,13 +396,13 @@ class Picks:
 
     def period(self, name: str):
         """The Period called ``name`` ("day": the campaign's last day with data; "campaign")."""
-        from lib.figures.metrics import Period
+        from lib.figures.scope import Period
 
         return Period(self.day, self.day) if name == "day" else Period(self.start, self.end)
 
     def scope(self, name: str):
         """The Scope called ``name`` (whole DISCOM, the largest zone, the largest area)."""
-        from lib.figures.metrics import Scope
+        from lib.figures.scope import Scope
 
         return {"discom": Scope(), "zone": Scope.of(zones=[self.zone]),
                 "area": Scope.of(areas=[self.area])}[name]
@@ -762,7 +762,9 @@ def kpis_child(spec: dict) -> dict:
     import pandas as pd  # noqa: F401  (both ways import the same libraries: same baseline)
 
     from lib.data.engine import get_engine
-    from lib.figures.metrics import Period, Scope, forget_figures, kpis
+    from lib.figures.memo import forget_figures
+    from lib.figures.metrics import kpis
+    from lib.figures.scope import Period, Scope
 
     gc.collect()
     out: dict[str, Any] = {"way": spec["way"], "rss_baseline_mb": proc_status_mb("VmRSS")}

@@ -100,7 +100,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_kpis(args: argparse.Namespace) -> int:
     """Print the KPI object (JSON) or a readable table."""
     from lib.data.engine import get_engine
-    from lib.figures.metrics import Period, Scope, kpis
+    from lib.figures.metrics import kpis
+    from lib.figures.scope import Period, Scope
     from lib.view.formats import kpi_table_text
 
     if args.end < args.start:

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.data.contract import LEVELS
-from lib.figures.metrics import Scope
+from lib.figures.scope import Scope
 from lib.view import theme
 from lib.view.labels import t
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.data.contract import CATEGORIES
 from lib.figures import current
-from lib.figures.metrics import Period, Scope
+from lib.figures.scope import Period, Scope
 from lib.view.formats import fmt_date
 from lib.view.labels import LANG_NAMES, LANGS, category_label, t
 
