@@ -354,7 +354,7 @@ def test_unknown_value_kind_is_rejected():
 
 # --- purity and theme --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("module", ["charts.py", "theme.py"])
+@pytest.mark.parametrize("module", ["charts.py", "chart_parts.py", "theme.py"])
 def test_chart_modules_do_not_import_streamlit(module):
     tree = ast.parse((ROOT / "lib" / "view" / module).read_text("utf-8"))
     imported = {alias.name.split(".")[0] for node in ast.walk(tree)

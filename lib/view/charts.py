@@ -13,7 +13,7 @@ Unit and category columns are shown as they are: pass display names (Hindi names
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -21,207 +21,37 @@ import pandas as pd
 
 from lib.figures.memo import remembered
 from lib.view import theme
+from lib.view.chart_parts import (
+    as_days,
+    as_numbers,
+    as_text,
+    band_height,
+    checked_kind,
+    colors_for,
+    field_ref,
+    finished,
+    full_formatter,
+    ink_on,
+    is_empty,
+    label_slots,
+    short_formatter,
+    tooltips_for,
+    unit_axis,
+    value_axis,
+    value_domain,
+    value_labels,
+)
 from lib.view.formats import (
-    IST,
     axis_label_expr,
     date_label_expr,
     fmt_date,
     fmt_day,
-    fmt_hours,
     fmt_inr,
     fmt_int,
     fmt_pct,
     fmt_short,
 )
 from lib.view.labels import t
-
-VALUE_KINDS = ("int", "inr", "pct", "hours")
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-def _kind(value_kind: str) -> str:
-    kind = "int" if value_kind == "count" else value_kind
-    if kind not in VALUE_KINDS:
-        raise ValueError(f"unknown value_kind {value_kind!r}; expected one of {VALUE_KINDS}")
-    return kind
-
-
-def full_formatter(value_kind: str, lang: str) -> Callable[[object], str]:
-    """Formatter for tooltips: full Indian-grouped numbers ("12,34,567", "₹12,34,567", "23.5%")."""
-    kind = _kind(value_kind)
-    return {
-        "int": lambda v: fmt_int(v, lang),
-        "inr": lambda v: fmt_inr(v, lang),
-        "pct": lambda v: fmt_pct(v, lang),
-        "hours": lambda v: fmt_hours(v, lang),
-    }[kind]
-
-
-def short_formatter(value_kind: str, lang: str) -> Callable[[object], str]:
-    """Formatter for labels on marks: lakh/crore short forms ("2.24 crore", "₹7.88 lakh")."""
-    kind = _kind(value_kind)
-    return {
-        "int": lambda v: fmt_short(v, lang),
-        "inr": lambda v: fmt_short(v, lang, rupee=True),
-        "pct": lambda v: fmt_pct(v, lang),
-        "hours": lambda v: fmt_hours(v, lang),
-    }[kind]
-
-
-def _field(name: str) -> str:
-    """A column name as a Vega-Lite field reference (dots and brackets are not paths here)."""
-    return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
-
-
-def _is_empty(df: pd.DataFrame | None, value_cols: Sequence[str]) -> bool:
-    if df is None or df.empty:
-        return True
-    return all(pd.to_numeric(df[c], errors="coerce").isna().all() for c in value_cols)
-
-
-def _numeric(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("float64")
-
-
-def _text(series: pd.Series) -> pd.Series:
-    """Unit / category names as text (codes may be numbers; sort lists compare as strings)."""
-    return series.map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else str(v))
-
-
-def _days(series: pd.Series) -> pd.Series:
-    """Days as naive datetimes (midnight); aware timestamps are first converted to IST."""
-    days = pd.to_datetime(series)
-    if days.dt.tz is not None:
-        days = days.dt.tz_convert(IST).dt.tz_localize(None)
-    return days.dt.normalize()
-
-
-def _value_domain(values: pd.Series) -> list[float]:
-    """Scale domain from 0 to the longest bar (value labels sit inside long bars, see below)."""
-    vals = values.dropna()
-    lo = min(0.0, float(vals.min())) if len(vals) else 0.0
-    hi = max(0.0, float(vals.max())) if len(vals) else 1.0
-    if hi == lo == 0:
-        hi = 1.0
-    return [lo, hi]
-
-
-# A value label goes inside the end of a bar at least this share of the longest bar (in light
-# text), else just after the bar: so labels never run past the plot, however narrow the column.
-INSIDE_SHARE = 0.45
-_SLOTS = (  # slot, align, dx, inside
-    ("in+", "right", -6, True), ("out+", "left", 5, False),
-    ("in-", "left", 6, True), ("out-", "right", -5, False),
-)
-
-
-def _label_slots(values: pd.Series, inside_share: float = INSIDE_SHARE) -> list[str]:
-    """Where each bar's value label goes: inside/outside, positive/negative bar ("in+", ...)."""
-    vals = _numeric(values)
-    top = float(vals.abs().max()) if vals.notna().any() else 0.0
-    slots = []
-    for v in vals:
-        if pd.isna(v):
-            slots.append("none")
-            continue
-        inside = top > 0 and abs(v) >= inside_share * top
-        slots.append(("in" if inside else "out") + ("-" if v < 0 else "+"))
-    return slots
-
-
-def _ink(color: str) -> str:
-    """Text colour readable on a bar of ``color``: white on dark colours, else the text colour."""
-    hex_ = color.lstrip("#")
-    if len(hex_) != 6:
-        return "white"
-    r, g, b = (int(hex_[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "white" if luminance < 0.6 else theme.TEXT
-
-
-def _value_labels(data: pd.DataFrame, encodings: Mapping[str, Any], large: bool, *,
-                  label_col: str = "_label", slot_col: str = "_slot", ink_col: str = "_ink",
-                  opacity: Any = None) -> list[alt.Chart]:
-    """Text layers for bar-end value labels, one per slot present (see ``_label_slots``).
-
-    ``slot_col`` holds each row's slot, ``ink_col`` the text colour for labels inside the bar.
-    """
-    layers = []
-    for slot, align, dx, inside in _SLOTS:
-        if not (data[slot_col] == slot).any():
-            continue
-        color: Any = (alt.Color(field=ink_col, type="nominal", scale=None) if inside
-                      else alt.value(theme.TEXT))
-        enc = dict(encodings, text=alt.Text(field=label_col, type="nominal"), color=color)
-        if opacity is not None:
-            enc["opacity"] = opacity
-        layers.append(
-            alt.Chart(data).transform_filter(alt.FieldEqualPredicate(field=slot_col, equal=slot))
-            .mark_text(**theme.text_style(large, align=align, dx=dx, baseline="middle",
-                                          fontWeight=600 if inside else 400))
-            .encode(**enc))
-    return layers
-
-
-def _value_axis(value_kind: str, lang: str, large: bool, domain: Sequence[float] | None = None,
-                data_max: float | None = None, **kwargs: Any) -> alt.Axis:
-    props: dict[str, Any] = {"labelExpr": axis_label_expr(_kind(value_kind), lang),
-                             "tickCount": 5, "title": None}
-    if _kind(value_kind) == "pct" and domain is not None:
-        # Ratios: ticks at round percentages; not past 100 % unless a value is (targets beaten).
-        top = domain[1] if (data_max or 0.0) > 1.0 else min(domain[1], 1.0)
-        step = 0.25 if top > 0.5 else 0.1 if top > 0.2 else 0.05
-        if top / step <= 12:  # beyond that (ratios far above 1) Vega's own ticks do better
-            props["values"] = [round(i * step, 4) for i in range(int(top / step + 1e-9) + 1)]
-    props.update(kwargs)
-    return theme.axis(large, **props)
-
-
-def _unit_axis(large: bool, **kwargs: Any) -> alt.Axis:
-    s = theme.sizes(large)
-    props: dict[str, Any] = {"labelAngle": 0, "labelLimit": s.label_limit, "title": None,
-                             "ticks": False, "domain": False, "labelOverlap": False}
-    props.update(kwargs)
-    return theme.axis(large, **props)
-
-
-def _finish(chart: alt.TopLevelMixin, title: str | None, large: bool, *, rows: int,
-            subtitle: str | None = None, fit: str | None = "fit-x", **props: Any) -> Any:
-    """Title, container width, renderer and autosize on the top-level chart.
-
-    Small charts render as SVG (text re-renders once the web font arrives); above ~2,000 marks
-    Streamlit's default canvas renderer is kept, which stays fast.
-    """
-    if title:
-        props["title"] = theme.title(title, large, subtitle=subtitle)
-    # Devanagari vowel signs and the reph rise above the headline: room at the top edge.
-    props.setdefault("padding", {"top": 6, "left": 0, "right": 0, "bottom": 0})
-    if fit:
-        props["autosize"] = alt.AutoSizeParams(type=fit, contains="padding")
-    if rows <= 2000:
-        props["usermeta"] = theme.USERMETA
-    return chart.properties(**props)
-
-
-def _band_height(n: int, step: int) -> int:
-    """Height in px for ``n`` bands of ``step`` px (a fixed height, so "fit-x" needs no step)."""
-    return max(1, n) * step
-
-
-def _series_colors(keys: Sequence[str], colors: Sequence[str] | None) -> list[str]:
-    if colors is not None:
-        return list(colors)
-    picked = [theme.color_for(k, default=None) for k in keys]
-    if None in picked or len(set(picked)) < len(picked):
-        return [theme.CATEGORICAL[i % len(theme.CATEGORICAL)] for i in range(len(keys))]
-    return [c for c in picked if c is not None]
-
-
-def _tooltips(extra: Mapping[str, str] | None) -> list[alt.Tooltip]:
-    return [alt.Tooltip(field=_field(col), type="nominal", title=label)
-            for col, label in (extra or {}).items()]
-
 
 # --- builders --------------------------------------------------------------------------------
 
@@ -239,51 +69,51 @@ def ranked_bars(df: pd.DataFrame, unit_col: str, value_col: str, *, value_kind: 
     returns the clicked unit in ``event.selection[select_name]`` (a list of {unit_col: name}).
     ``extra_tooltip``: more columns for the tooltip, {column: translated title}, shown as is.
     """
-    if _is_empty(df, [value_col]):
+    if is_empty(df, [value_col]):
         return None
-    kind = _kind(value_kind)
+    kind = checked_kind(value_kind)
     keep = [unit_col, value_col] + [c for c in (extra_tooltip or {}) if c not in (unit_col, value_col)]
     data = df[keep].copy()
-    data[unit_col] = _text(data[unit_col])
-    data[value_col] = _numeric(data[value_col])
+    data[unit_col] = as_text(data[unit_col])
+    data[value_col] = as_numbers(data[value_col])
     data["_tip"] = [full_formatter(kind, lang)(v) for v in data[value_col]]
     data["_label"] = [short_formatter(kind, lang)(v) for v in data[value_col]]
     s = theme.sizes(large)
     base_color = color or theme.color_for(value_col, default=None) or theme.color_for(kind)
     names = [] if highlight is None else [highlight] if isinstance(highlight, str) else list(highlight)
     lit = theme.highlight_for(base_color)
-    data["_slot"] = _label_slots(data[value_col])
-    data["_ink"] = [_ink(lit if u in names else base_color) for u in data[unit_col]]
-    domain = _value_domain(data[value_col])
+    data["_slot"] = label_slots(data[value_col])
+    data["_ink"] = [ink_on(lit if u in names else base_color) for u in data[unit_col]]
+    domain = value_domain(data[value_col])
 
-    sort = alt.EncodingSortField(field=_field(value_col), op="max", order="descending")
-    y = alt.Y(field=_field(unit_col), type="nominal", sort=sort,
-              axis=_unit_axis(large, title=unit_title))
-    x = alt.X(field=_field(value_col), type="quantitative",
+    sort = alt.EncodingSortField(field=field_ref(value_col), op="max", order="descending")
+    y = alt.Y(field=field_ref(unit_col), type="nominal", sort=sort,
+              axis=unit_axis(large, title=unit_title))
+    x = alt.X(field=field_ref(value_col), type="quantitative",
               scale=alt.Scale(domain=domain, nice=False),
-              axis=_value_axis(kind, lang, large, domain, data[value_col].max(),
+              axis=value_axis(kind, lang, large, domain, data[value_col].max(),
                                title=value_title))
-    tooltip = [alt.Tooltip(field=_field(unit_col), type="nominal", title=unit_title or t("chart.unit", lang)),
+    tooltip = [alt.Tooltip(field=field_ref(unit_col), type="nominal", title=unit_title or t("chart.unit", lang)),
                alt.Tooltip(field="_tip", type="nominal", title=value_title or t("chart.value", lang)),
-               *_tooltips(extra_tooltip)]
+               *tooltips_for(extra_tooltip)]
 
     bar_color: Any = alt.value(base_color)
     if names:
-        predicate = alt.FieldOneOfPredicate(field=_field(unit_col), oneOf=names)
+        predicate = alt.FieldOneOfPredicate(field=field_ref(unit_col), oneOf=names)
         bar_color = alt.when(predicate).then(alt.value(lit)).otherwise(alt.value(base_color))
 
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, height={"band": 0.75}).encode(
         y=y, x=x, color=bar_color, tooltip=tooltip)
     opacity = None
     if selectable:
-        selection = alt.selection_point(name=select_name, fields=[_field(unit_col)], on="click",
+        selection = alt.selection_point(name=select_name, fields=[field_ref(unit_col)], on="click",
                                         clear="dblclick")
         opacity = alt.when(selection).then(alt.value(1.0)).otherwise(alt.value(theme.DIMMED_OPACITY))
         bars = bars.add_params(selection).encode(opacity=opacity)
-    labels = _value_labels(data, {"y": y, "x": x, "tooltip": tooltip}, large, opacity=opacity)
+    labels = value_labels(data, {"y": y, "x": x, "tooltip": tooltip}, large, opacity=opacity)
     chart = alt.layer(bars, *labels)
-    return _finish(chart, title, large, rows=2 * len(data), subtitle=subtitle,
-                   width="container", height=_band_height(data[unit_col].nunique(), s.bar_step))
+    return finished(chart, title, large, rows=2 * len(data), subtitle=subtitle,
+                   width="container", height=band_height(data[unit_col].nunique(), s.bar_step))
 
 
 
@@ -298,17 +128,17 @@ def trend(df: pd.DataFrame, day_col: str, value_cols: Sequence[str], labels: Map
     when the value columns are KPI keys (``theme.METRIC_COLORS``), else the categorical palette.
     """
     value_cols = list(value_cols)
-    if _is_empty(df, value_cols):
+    if is_empty(df, value_cols):
         return None
-    kind = _kind(value_kind)
+    kind = checked_kind(value_kind)
     data = df[[day_col, *value_cols]].copy()
-    data[day_col] = _days(data[day_col])
+    data[day_col] = as_days(data[day_col])
     data = data.dropna(subset=[day_col])
     if data.empty:
         return None
     long = data.melt(id_vars=[day_col], value_vars=value_cols, var_name="_series_key",
                      value_name="_value")
-    long["_value"] = _numeric(long["_value"])
+    long["_value"] = as_numbers(long["_value"])
     names = [labels.get(c, c) for c in value_cols]
     long["_series"] = [labels.get(c, c) for c in long["_series_key"]]
     long["_day"] = [fmt_date(d, lang) for d in long[day_col]]
@@ -318,15 +148,15 @@ def trend(df: pd.DataFrame, day_col: str, value_cols: Sequence[str], labels: Map
 
     days = data[day_col].nunique()
     step = 1 if days <= 16 else 2 if days <= 31 else 7
-    x = alt.X(field=_field(day_col), type="temporal",
+    x = alt.X(field=field_ref(day_col), type="temporal",
               scale=alt.Scale(padding=s.point_size ** 0.5 + 4),  # first/last points not clipped
               axis=theme.axis(large, title=None, labelExpr=date_label_expr(lang), grid=False,
                               labelFlush=False,
                               tickCount=alt.TimeIntervalStep(interval="day", step=step)))
     y = alt.Y(field="_value", type="quantitative", scale=alt.Scale(zero=True),
-              axis=_value_axis(kind, lang, large))
+              axis=value_axis(kind, lang, large))
     color = alt.Color(field="_series", type="nominal",
-                      scale=alt.Scale(domain=names, range=_series_colors(value_cols, colors)),
+                      scale=alt.Scale(domain=names, range=colors_for(value_cols, colors)),
                       legend=theme.legend(large, title=None, columns=2 if len(value_cols) > 2 else 0)
                       if len(value_cols) > 1 else None)
     tooltip = [alt.Tooltip(field="_series", type="nominal", title=t("chart.series", lang)),
@@ -335,7 +165,7 @@ def trend(df: pd.DataFrame, day_col: str, value_cols: Sequence[str], labels: Map
     base = alt.Chart(long).encode(x=x, y=y, color=color)
     lines = base.mark_line(strokeWidth=s.line_width)
     points = base.mark_point(filled=True, size=s.point_size, opacity=1).encode(tooltip=tooltip)
-    return _finish(alt.layer(lines, points), title, large, rows=2 * len(long), subtitle=subtitle,
+    return finished(alt.layer(lines, points), title, large, rows=2 * len(long), subtitle=subtitle,
                    fit="fit", width="container", height=height or (420 if large else 300))
 
 
@@ -349,13 +179,13 @@ def heatmap(df: pd.DataFrame, unit_col: str, day_col: str, value_col: str, *,
     ``show_values``: write values in the cells (default: when there are at most 14 days).
     ``colors``: a light-to-dark scheme (default ``theme.SEQUENTIAL``; ``SEQUENTIAL_REDS`` etc.).
     """
-    if _is_empty(df, [value_col]):
+    if is_empty(df, [value_col]):
         return None
-    kind = _kind(value_kind)
+    kind = checked_kind(value_kind)
     data = df[[unit_col, day_col, value_col]].copy()
-    data[unit_col] = _text(data[unit_col])
-    data[day_col] = _days(data[day_col])
-    data[value_col] = _numeric(data[value_col])
+    data[unit_col] = as_text(data[unit_col])
+    data[day_col] = as_days(data[day_col])
+    data[value_col] = as_numbers(data[value_col])
     data = data.dropna(subset=[day_col])
     if data.empty:
         return None
@@ -379,14 +209,14 @@ def heatmap(df: pd.DataFrame, unit_col: str, day_col: str, value_col: str, *,
     # Busiest unit first (sum over the days), computed here: layered charts cannot sort by sum.
     unit_order = [str(u) for u in data.groupby(unit_col, sort=False)[value_col].sum()
                   .sort_values(ascending=False, kind="stable").index]
-    y = alt.Y(field=_field(unit_col), type="nominal", sort=unit_order, axis=_unit_axis(large))
-    tooltip = [alt.Tooltip(field=_field(unit_col), type="nominal", title=t("chart.unit", lang)),
+    y = alt.Y(field=field_ref(unit_col), type="nominal", sort=unit_order, axis=unit_axis(large))
+    tooltip = [alt.Tooltip(field=field_ref(unit_col), type="nominal", title=t("chart.unit", lang)),
                alt.Tooltip(field="_day", type="nominal", title=t("chart.day", lang)),
                alt.Tooltip(field="_tip", type="nominal", title=t("chart.value", lang))]
     scale = alt.Scale(range=list(colors or theme.SEQUENTIAL), zero=zero)
     cells = alt.Chart(data).mark_rect(stroke="white", strokeWidth=1).encode(
         x=x, y=y, tooltip=tooltip,
-        color=alt.Color(field=_field(value_col), type="quantitative", scale=scale,
+        color=alt.Color(field=field_ref(value_col), type="quantitative", scale=scale,
                         legend=theme.legend(large, title=None, orient="right", direction="vertical",
                                             gradientLength=160 if not large else 260,
                                             labelExpr=axis_label_expr(kind, lang))))
@@ -394,14 +224,14 @@ def heatmap(df: pd.DataFrame, unit_col: str, day_col: str, value_col: str, *,
     if show_values is None:
         show_values = len(days) <= 14
     if show_values:
-        dark = alt.FieldGTPredicate(field=_field(value_col), gt=mid)
+        dark = alt.FieldGTPredicate(field=field_ref(value_col), gt=mid)
         text_color = alt.when(dark).then(alt.value("white")).otherwise(alt.value(theme.TEXT))
         layers.append(alt.Chart(data).mark_text(**theme.text_style(large, baseline="middle")).encode(
             x=x, y=y, text=alt.Text(field="_label", type="nominal"), color=text_color,
             tooltip=tooltip))
-    return _finish(alt.layer(*layers), title, large, rows=len(layers) * len(data),
+    return finished(alt.layer(*layers), title, large, rows=len(layers) * len(data),
                    subtitle=subtitle, width="container",
-                   height=_band_height(len(unit_order), s.bar_step + 6))
+                   height=band_height(len(unit_order), s.bar_step + 6))
 
 
 @remembered
@@ -415,12 +245,12 @@ def stacked_share(df: pd.DataFrame, cat_col: str, value_col: str, *, value_kind:
     ``colors``: category value -> colour (e.g. from ``theme.CHANNEL_COLORS`` by code); default
     one colour for all bars. Returns None when the frame is empty or the total is zero.
     """
-    if _is_empty(df, [value_col]):
+    if is_empty(df, [value_col]):
         return None
-    kind = _kind(value_kind)
+    kind = checked_kind(value_kind)
     data = df[[cat_col, value_col]].copy()
-    data[cat_col] = _text(data[cat_col])
-    data[value_col] = _numeric(data[value_col]).fillna(0.0)
+    data[cat_col] = as_text(data[cat_col])
+    data[value_col] = as_numbers(data[value_col]).fillna(0.0)
     total = float(data[value_col].sum())
     if total <= 0:
         return None
@@ -430,32 +260,32 @@ def stacked_share(df: pd.DataFrame, cat_col: str, value_col: str, *, value_kind:
     data["_label"] = [f"{fmt_pct(sh, lang)} · {short_formatter(kind, lang)(v)}"
                       for sh, v in zip(data["_share"], data[value_col], strict=True)]
     s = theme.sizes(large)
-    domain = _value_domain(data["_share"])
+    domain = value_domain(data["_share"])
     bar_colors = ([colors.get(c, theme.PRIMARY) for c in data[cat_col]] if colors else
                   [theme.color_for(value_col, default=None) or theme.PRIMARY] * len(data))
-    data["_slot"] = _label_slots(data["_share"], inside_share=0.6)  # the label is long
-    data["_ink"] = [_ink(c) for c in bar_colors]
+    data["_slot"] = label_slots(data["_share"], inside_share=0.6)  # the label is long
+    data["_ink"] = [ink_on(c) for c in bar_colors]
 
-    y = alt.Y(field=_field(cat_col), type="nominal",
+    y = alt.Y(field=field_ref(cat_col), type="nominal",
               sort=alt.EncodingSortField(field="_share", op="max", order="descending"),
-              axis=_unit_axis(large))
+              axis=unit_axis(large))
     x = alt.X(field="_share", type="quantitative", scale=alt.Scale(domain=domain, nice=False),
-              axis=_value_axis("pct", lang, large, domain, data["_share"].max()))
+              axis=value_axis("pct", lang, large, domain, data["_share"].max()))
     if colors:
         cats = [str(c) for c in data[cat_col]]
-        color: Any = alt.Color(field=_field(cat_col), type="nominal", legend=None,
+        color: Any = alt.Color(field=field_ref(cat_col), type="nominal", legend=None,
                                scale=alt.Scale(domain=cats, range=[colors.get(c, theme.PRIMARY) for c in cats]))
     else:
         color = alt.value(bar_colors[0])
-    tooltip = [alt.Tooltip(field=_field(cat_col), type="nominal", title=t("chart.unit", lang)),
+    tooltip = [alt.Tooltip(field=field_ref(cat_col), type="nominal", title=t("chart.unit", lang)),
                alt.Tooltip(field="_tip", type="nominal", title=t("chart.amount", lang)
                            if kind == "inr" else t("chart.count", lang)),
                alt.Tooltip(field="_share_tip", type="nominal", title=t("chart.share", lang))]
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, height={"band": 0.75}).encode(
         y=y, x=x, color=color, tooltip=tooltip)
-    labels = _value_labels(data, {"y": y, "x": x, "tooltip": tooltip}, large)
-    return _finish(alt.layer(bars, *labels), title, large, rows=2 * len(data), subtitle=subtitle,
-                   width="container", height=_band_height(len(data), s.bar_step))
+    labels = value_labels(data, {"y": y, "x": x, "tooltip": tooltip}, large)
+    return finished(alt.layer(bars, *labels), title, large, rows=2 * len(data), subtitle=subtitle,
+                   width="container", height=band_height(len(data), s.bar_step))
 
 
 @remembered
@@ -467,12 +297,12 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
 
     Pass the rows in band order (1..5) with translated labels (``lib.view.labels.band_label``).
     """
-    if _is_empty(df, [count_col, amount_col]):
+    if is_empty(df, [count_col, amount_col]):
         return None
     data = df[[band_label_col, count_col, amount_col]].copy()
-    data[band_label_col] = _text(data[band_label_col])
-    data[count_col] = _numeric(data[count_col])
-    data[amount_col] = _numeric(data[amount_col])
+    data[band_label_col] = as_text(data[band_label_col])
+    data[count_col] = as_numbers(data[count_col])
+    data[amount_col] = as_numbers(data[amount_col])
     data["_count_tip"] = [fmt_int(v, lang) for v in data[count_col]]
     data["_count_label"] = [fmt_short(v, lang) for v in data[count_col]]
     data["_amount_tip"] = [fmt_inr(v, lang) for v in data[amount_col]]
@@ -482,33 +312,33 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
     width = 300 if large else 220
     count_title = count_title or t("kpi.negative_balance", lang)
     amount_title = amount_title or t("kpi.arrears_inr", lang)
-    tooltip = [alt.Tooltip(field=_field(band_label_col), type="nominal", title=t("band.title", lang)),
+    tooltip = [alt.Tooltip(field=field_ref(band_label_col), type="nominal", title=t("band.title", lang)),
                alt.Tooltip(field="_count_tip", type="nominal", title=count_title),
                alt.Tooltip(field="_amount_tip", type="nominal", title=amount_title)]
 
     def panel(value_col: str, kind: str, label_col: str, color: str, heading: str,
               show_bands: bool) -> alt.LayerChart:
-        domain = _value_domain(data[value_col])
-        data[f"{label_col}_slot"] = _label_slots(data[value_col], inside_share=0.55)
-        data[f"{label_col}_ink"] = _ink(color)
-        y = alt.Y(field=_field(band_label_col), type="nominal", sort=order,
-                  axis=_unit_axis(large, labels=show_bands))
-        x = alt.X(field=_field(value_col), type="quantitative",
+        domain = value_domain(data[value_col])
+        data[f"{label_col}_slot"] = label_slots(data[value_col], inside_share=0.55)
+        data[f"{label_col}ink_on"] = ink_on(color)
+        y = alt.Y(field=field_ref(band_label_col), type="nominal", sort=order,
+                  axis=unit_axis(large, labels=show_bands))
+        x = alt.X(field=field_ref(value_col), type="quantitative",
                   scale=alt.Scale(domain=domain, nice=False),
-                  axis=_value_axis(kind, lang, large, tickCount=3))
+                  axis=value_axis(kind, lang, large, tickCount=3))
         bars = alt.Chart(data).mark_bar(color=color, cornerRadiusEnd=3, height={"band": 0.75}
                                         ).encode(y=y, x=x, tooltip=tooltip)
-        text = _value_labels(data, {"y": y, "x": x, "tooltip": tooltip}, large,
+        text = value_labels(data, {"y": y, "x": x, "tooltip": tooltip}, large,
                              label_col=label_col, slot_col=f"{label_col}_slot",
-                             ink_col=f"{label_col}_ink")
+                             ink_col=f"{label_col}ink_on")
         return alt.layer(bars, *text).properties(
             title=theme.title(heading, large), width=width,
-            height=_band_height(len(data), s.bar_step + 6))
+            height=band_height(len(data), s.bar_step + 6))
 
     counts = panel(count_col, "int", "_count_label", theme.NEGATIVE, count_title, True)
     amounts = panel(amount_col, "inr", "_amount_label", theme.RECHARGE, amount_title, False)
     chart = alt.hconcat(counts, amounts, spacing=24 if large else 16).resolve_scale(y="shared")
-    return _finish(chart, title, large, rows=4 * len(data), subtitle=subtitle, fit="pad")
+    return finished(chart, title, large, rows=4 * len(data), subtitle=subtitle, fit="pad")
 
 
 @remembered
@@ -521,13 +351,13 @@ def paired_bars(df: pd.DataFrame, unit_col: str, a_col: str, b_col: str, labels:
     ``labels``: {a_col: name, b_col: name} for the legend and tooltips. Colours follow the
     metrics when a_col/b_col are KPI keys (red for negative_at_start, green for negative_cleared).
     """
-    if _is_empty(df, [a_col, b_col]):
+    if is_empty(df, [a_col, b_col]):
         return None
-    kind = _kind(value_kind)
+    kind = checked_kind(value_kind)
     data = df[[unit_col, a_col, b_col]].copy()
-    data[unit_col] = _text(data[unit_col])
-    data[a_col] = _numeric(data[a_col])
-    data[b_col] = _numeric(data[b_col])
+    data[unit_col] = as_text(data[unit_col])
+    data[a_col] = as_numbers(data[a_col])
+    data[b_col] = as_numbers(data[b_col])
     order = [str(u) for u in data.sort_values(a_col, ascending=False, kind="stable")[unit_col]]
     long = data.melt(id_vars=[unit_col], value_vars=[a_col, b_col], var_name="_key",
                      value_name="_value")
@@ -537,25 +367,25 @@ def paired_bars(df: pd.DataFrame, unit_col: str, a_col: str, b_col: str, labels:
     long["_label"] = [short_formatter(kind, lang)(v) for v in long["_value"]]
     long = long.drop(columns="_key")
     s = theme.sizes(large)
-    domain = _value_domain(long["_value"])
-    series_colors = _series_colors([a_col, b_col], colors)
-    ink_of = {names[0]: _ink(series_colors[0]), names[1]: _ink(series_colors[1 % len(series_colors)])}
-    long["_slot"] = _label_slots(long["_value"])
+    domain = value_domain(long["_value"])
+    series_colors = colors_for([a_col, b_col], colors)
+    ink_of = {names[0]: ink_on(series_colors[0]), names[1]: ink_on(series_colors[1 % len(series_colors)])}
+    long["_slot"] = label_slots(long["_value"])
     long["_ink"] = [ink_of[name] for name in long["_series"]]
 
-    y = alt.Y(field=_field(unit_col), type="nominal", sort=order, axis=_unit_axis(large))
+    y = alt.Y(field=field_ref(unit_col), type="nominal", sort=order, axis=unit_axis(large))
     y_offset = alt.YOffset(field="_series", type="nominal", sort=names)
     x = alt.X(field="_value", type="quantitative", scale=alt.Scale(domain=domain, nice=False),
-              axis=_value_axis(kind, lang, large, domain, long["_value"].max()))
+              axis=value_axis(kind, lang, large, domain, long["_value"].max()))
     color = alt.Color(field="_series", type="nominal",
                       scale=alt.Scale(domain=names, range=series_colors),
                       legend=theme.legend(large, title=None))
-    tooltip = [alt.Tooltip(field=_field(unit_col), type="nominal", title=t("chart.unit", lang)),
+    tooltip = [alt.Tooltip(field=field_ref(unit_col), type="nominal", title=t("chart.unit", lang)),
                alt.Tooltip(field="_series", type="nominal", title=t("chart.series", lang)),
                alt.Tooltip(field="_tip", type="nominal", title=t("chart.value", lang))]
     bars = alt.Chart(long).mark_bar(cornerRadiusEnd=3).encode(
         y=y, yOffset=y_offset, x=x, color=color, tooltip=tooltip)
-    text = _value_labels(long, {"y": y, "yOffset": y_offset, "x": x, "tooltip": tooltip}, large)
-    return _finish(alt.layer(bars, *text), title, large, rows=2 * len(long), subtitle=subtitle,
-                   width="container", height=_band_height(2 * len(order), round(s.bar_step * 0.8))
+    text = value_labels(long, {"y": y, "yOffset": y_offset, "x": x, "tooltip": tooltip}, large)
+    return finished(alt.layer(bars, *text), title, large, rows=2 * len(long), subtitle=subtitle,
+                   width="container", height=band_height(2 * len(order), round(s.bar_step * 0.8))
                    + 8 * len(order))
