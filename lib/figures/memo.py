@@ -13,6 +13,8 @@ Two kinds of key:
   from (the benchmark and tests forget figures but keep parts to time a filter change).
 - ``@remembered`` (the view layer): pure functions of their arguments' content, such as built
   charts and formatted tables; data frames are keyed by a hash of their content.
+  ``@remembered_per_object`` keys on the identity of one argument that is itself remembered
+  (a built chart's Vega-Lite spec).
 
 DataFrames handed out by ``@figure`` and ``@part`` are copies (callers may change them);
 ``@remembered`` results are shared and must not be changed by their callers.
@@ -139,6 +141,23 @@ def remembered(fn: Callable[..., T]) -> Callable[..., T]:
             value = fn(*args, **kwargs)
             store.put(key, value)
         return value
+
+    return wrapper
+
+
+def remembered_per_object(fn: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Like ``remembered``, for a one-argument function of an object that is never changed
+    (a built chart handed out again by ``@remembered``): keyed by the object's identity."""
+    store = _store(fn, "view")
+
+    @functools.wraps(fn)
+    def wrapper(obj: Any) -> T:
+        hit, value = store.get(id(obj))
+        if hit and value[0] is obj:
+            return value[1]
+        result = fn(obj)
+        store.put(id(obj), (obj, result))  # the object is kept, so its id is not reused
+        return result
 
     return wrapper
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -18,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.data.contract import LEVELS
 from lib.figures import current
-from lib.figures.memo import remembered
+from lib.figures.memo import remembered, remembered_per_object
 from lib.view import charts
 from lib.view.drill import top_units, unique_names, url_choice
 from lib.view.exports import csv_bytes, xlsx_bytes
@@ -140,19 +139,10 @@ def chart(figure: alt.TopLevelMixin | None, lang: str, *, key: str | None = None
                               selection_mode=selection_mode)
 
 
-_SPECS: dict[int, tuple[Any, dict]] = {}
-
-
+@remembered_per_object
 def _spec(figure: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec, remembered for charts lib.view.charts hands out again."""
-    hit = _SPECS.get(id(figure))
-    if hit is not None and hit[0] is figure:
-        return hit[1]
-    spec = figure.to_dict(validate=False)
-    if len(_SPECS) > 512:
-        _SPECS.clear()
-    _SPECS[id(figure)] = (figure, spec)  # the figure is kept, so its id is not reused
-    return spec
+    """The chart's Vega-Lite spec (lib.view.charts hands out the same chart again)."""
+    return figure.to_dict(validate=False)
 
 
 def open_bars(df: pd.DataFrame, unit_col: str, value_col: str, title: str, lang: str,
