@@ -86,7 +86,7 @@ if LAST_LOAD in st.session_state:
     show_result(*st.session_state[LAST_LOAD], lang)
 
 st.caption(t("data.demo_hint", lang))
-st.code("python -m lib.tools.cli demo", language="bash")
+st.code("python -m lib.cli demo", language="bash")
 
 st.subheader(t("data.freshness", lang))
 status = current.data_status()

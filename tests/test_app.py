@@ -127,7 +127,7 @@ def test_empty_database_points_to_the_data_page(tmp_path, monkeypatch):
     current.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert any("python -m lib.tools.cli demo" in c.value for c in at.code)
+    assert any("python -m lib.cli demo" in c.value for c in at.code)
 
 
 def _long_table() -> None:

@@ -83,8 +83,8 @@ def test_t_formats_and_rejects_unknown_keys():
     assert t("msg.as_of", "en", date="02 Feb 2026") == "as of 02 Feb 2026"
     assert t("msg.period", "hi", start="02 फ़र॰ 2026", end="07 फ़र॰ 2026") == \
         "अवधि: 02 फ़र॰ 2026 – 07 फ़र॰ 2026"
-    assert "python -m lib.tools.cli demo" in t("msg.empty_db", "en")
-    assert "python -m lib.tools.cli demo" in t("msg.empty_db", "hi")
+    assert "python -m lib.cli demo" in t("msg.empty_db", "en")
+    assert "python -m lib.cli demo" in t("msg.empty_db", "hi")
     with pytest.raises(KeyError):
         t("no.such.key")
     with pytest.raises(ValueError):

@@ -243,7 +243,7 @@ def test_data_page_on_empty_database(empty_db, lang):
     status = frame(at, t("data.kind", lang))
     assert len(status) == 8
     assert set(status[t("data.rows", lang)]) == {"0"}
-    assert "python -m lib.tools.cli demo" in [c.value for c in at.code]
+    assert "python -m lib.cli demo" in [c.value for c in at.code]
     assert at.button[0].disabled  # nothing uploaded yet
 
 

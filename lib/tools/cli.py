@@ -1,10 +1,10 @@
 """Command line: generate sample data, load files, print KPIs, run the benchmark.
 
-    python -m lib.tools.cli generate --out DIR --consumers N --seed S [--days D]
-    python -m lib.tools.cli load PATH [PATH ...] [--db URL] [--skip-invalid] [--rejects FILE]
-    python -m lib.tools.cli kpis [--db URL] --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--json]
-    python -m lib.tools.cli demo [--db URL] [--consumers N]
-    python -m lib.tools.cli bench --consumers N [--days D] [--db URL] [--json FILE]
+    python -m lib.cli generate --out DIR --consumers N --seed S [--days D]
+    python -m lib.cli load PATH [PATH ...] [--db URL] [--skip-invalid] [--rejects FILE]
+    python -m lib.cli kpis [--db URL] --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--json]
+    python -m lib.cli demo [--db URL] [--consumers N]
+    python -m lib.cli bench --consumers N [--days D] [--db URL] [--json FILE]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Declare every command and its options."""
-    parser = argparse.ArgumentParser(prog="python -m lib.tools.cli", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(required=True, dest="command")
 

@@ -199,9 +199,9 @@ _MESSAGES = {
     "msg.scope_all": ("All of PVVNL", "संपूर्ण पीवीवीएनएल"),
     "msg.empty_db": (
         "The database has no data yet. Load the source files on the Data page, or run "
-        "`python -m lib.tools.cli demo` to load the sample data set.",
+        "`python -m lib.cli demo` to load the sample data set.",
         "डेटाबेस में अभी कोई डेटा नहीं है। डेटा पृष्ठ पर स्रोत फ़ाइलें लोड करें, या नमूना डेटा "
-        "लोड करने के लिए `python -m lib.tools.cli demo` चलाएँ।"),
+        "लोड करने के लिए `python -m lib.cli demo` चलाएँ।"),
     "msg.data_updated": ("Data updated {when}", "डेटा अद्यतन: {when}"),
     "msg.never_loaded": ("not loaded yet", "अभी लोड नहीं हुआ"),
     "msg.loading": ("Loading…", "लोड हो रहा है…"),

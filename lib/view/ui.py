@@ -231,5 +231,5 @@ def empty_database(lang: str) -> None:
     """What an empty database shows: where to load data, and the sample-data command."""
     st.title(t("app.title", lang))
     st.info(t("msg.empty_db", lang), icon=":material/database:")
-    st.code("python -m lib.tools.cli demo", language="bash")
+    st.code("python -m lib.cli demo", language="bash")
     st.page_link("pages/data.py", label=page_title("data", lang), icon=":material/upload:")
