@@ -144,7 +144,7 @@ def test_required_ui_strings_exist():
 
 
 # t("key") / t('key') / labels.t("key"), with the key as a literal (f-strings are skipped).
-T_CALL = re.compile(r"""(?<![\w.])(?:i18n\.)?t\(\s*(?P<q>["'])(?P<key>[^"'\\{}]+)(?P=q)""")
+T_CALL = re.compile(r"""(?<![\w.])(?:labels\.)?t\(\s*(?P<q>["'])(?P<key>[^"'\\{}]+)(?P=q)""")
 
 
 def _source_files() -> list[Path]:
