@@ -762,7 +762,8 @@ def kpis_child(spec: dict) -> dict:
     import pandas as pd  # noqa: F401  (both ways import the same libraries: same baseline)
 
     from lib.data.engine import get_engine
-    from lib.figures.metrics import Period, Scope, forget_figures, kpis
+    from lib.figures.memo import forget_figures
+    from lib.figures.metrics import Period, Scope, kpis
 
     gc.collect()
     out: dict[str, Any] = {"way": spec["way"], "rss_baseline_mb": proc_status_mb("VmRSS")}
