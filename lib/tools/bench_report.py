@@ -160,8 +160,17 @@ def render(report: dict) -> str:
              f"    rows/s     {load['rows_per_s']:10,.0f}   ({load['rows']:,} rows)",
              f"    max RSS    {load['max_rss_mb']:8.0f} MB",
              "    phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in load["phases"].items())]
+    lines += _metrics_lines(report)
+    lines += _pages_lines(report["pages"], t)
+    lines += _pandas_lines(report["pandas_vs_metrics"])
+    lines += _targets_lines(report)
+    return "\n".join(lines)
 
-    lines += ["", "METRICS LAYER (uncached, fresh engine; median ms)"]
+
+def _metrics_lines(report: dict) -> list[str]:
+    """The report's metrics-layer table: one row per function, one column per scope/period."""
+    cfg = report["config"]
+    lines = ["", "METRICS LAYER (uncached, fresh engine; median ms)"]
     columns = [(s, q) for s in SCOPES for q in PERIODS]
     lines.append(f"  {'function':<24}" + "".join(f"{s + '/' + q:>16}" for s, q in columns))
     table: dict[str, dict[tuple[str, str], str]] = {}
@@ -172,11 +181,14 @@ def render(report: dict) -> str:
         lines.append(f"  {function:<24}" + "".join(f"{cells.get(c, '-'):>16}" for c in columns))
     lines.append(f"  (zone = {cfg['picks']['zone']}, area = {cfg['picks']['area']}; day = "
                  f"{cfg['picks']['day']}, campaign = {cfg['picks']['start']}..{cfg['picks']['end']})")
+    return lines
 
-    pages = report["pages"]
-    lines += ["", "PAGES (AppTest in a child process = the server process; ms)",
-              f"  {'page':<28}{'first view':>12}{'filter change':>15}{'cached rerun':>14}"
-              f"{'target':>9}"]
+
+def _pages_lines(pages: dict, t: dict[str, float]) -> list[str]:
+    """The report's page table (first view, filter change, cached rerun) and server memory."""
+    lines = ["", "PAGES (AppTest in a child process = the server process; ms)",
+             f"  {'page':<28}{'first view':>12}{'filter change':>15}{'cached rerun':>14}"
+             f"{'target':>9}"]
     for r in pages["pages"]:
         target = t["overview_ms"] if "overview" in r["page"] else t["page_ms"]
         ok = None if r["filter_change_ms"] is None else r["filter_change_ms"] <= target
@@ -192,12 +204,15 @@ def render(report: dict) -> str:
                  f"{pages['max_rss_mb']:.0f} MB (target <= {t['server_mb']:.0f} MB; "
                  f"{pages['rss_after_imports_mb']:.0f} MB after imports). AppTest runs the "
                  "scripts without the web server, so a real server holds a little more.")
+    return lines
 
-    pv = report["pandas_vs_metrics"]
-    lines += ["", "PANDAS vs METRICS LAYER (headline KPIs per rerun for a new scope, both ways'"
-              " caches warm: the frames / the period's cells; median ms. 'first': the cold call)",
-              f"  {'scope/period':<20}{'pandas':>10}{'metrics':>10}{'x faster':>10}"
-              f"{'pandas first':>14}{'metrics first':>15}  same numbers"]
+
+def _pandas_lines(pv: dict) -> list[str]:
+    """The report's pandas-vs-metrics table, memory and verdicts, and any disagreement."""
+    lines = ["", "PANDAS vs METRICS LAYER (headline KPIs per rerun for a new scope, both ways'"
+             " caches warm: the frames / the period's cells; median ms. 'first': the cold call)",
+             f"  {'scope/period':<20}{'pandas':>10}{'metrics':>10}{'x faster':>10}"
+             f"{'pandas first':>14}{'metrics first':>15}  same numbers"]
     for r in pv["cases"]:
         lines.append(f"  {r['scope'] + '/' + r['period']:<20}{_fmt(r['pandas_ms'], 1):>10}"
                      f"{_fmt(r['metrics_ms'], 1):>10}{_fmt(r['speedup'], 1):>10}"
@@ -218,12 +233,16 @@ def render(report: dict) -> str:
     if pv["mismatches"]:
         lines += ["", "!!! PANDAS AND THE METRICS LAYER DISAGREE !!!",
                   *(f"  {m}" for m in pv["mismatches"])]
+    return lines
 
-    lines += ["", "TARGETS"]
+
+def _targets_lines(report: dict) -> list[str]:
+    """The report's targets, each with its sign, and the errors of the run."""
+    lines = ["", "TARGETS"]
     for c in report["checks"]:
         target = (">= " if c["higher_is_better"] else "<= ") + _fmt(c["target"], 1)
         lines.append(f"{_mark(c['ok'])} {c['name']:<50}{_fmt(c['value'], 1):>10} {c['unit']:<3}"
                      f"  target {target} {c['unit']}")
     if report.get("errors"):
         lines += ["", "ERRORS", *(f"  {e}" for e in report["errors"])]
-    return "\n".join(lines)
+    return lines
