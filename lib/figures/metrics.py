@@ -1,6 +1,6 @@
 """The metrics layer: one function per question; a scope and a period in, a DataFrame out.
 
-Every definition follows ../shared/spec/data-contract.md. Figures come from the rollup tables
+Every definition follows docs/data-contract.md. Figures come from the rollup tables
 (lib.data.rollups), aggregated in SQL and joined to the small hierarchy table, so a question never
 touches raw consumer or balance rows; patterns of days (see lib.data.schema) turn "distinct accounts
 in a period" and "negative at start, cleared by the end" into sums over a few hundred rows.
