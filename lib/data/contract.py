@@ -1,7 +1,7 @@
 """The data contract as data: files, columns, keys, vocabularies and dues bands.
 
 One source of truth for the importer, the sample generator, the metrics and the labels;
-see ../shared/spec/data-contract.md for the prose.
+see docs/data-contract.md for the prose.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ FILES: dict[str, FileSpec] = {
         "hierarchy",
         required=("zone_code", "zone_name", "chief_engineer", "circle_code", "circle_name",
                   "division_code", "division_name", "area_code", "area_name"),
-        # zone/circle/division_name_hi are this product's optional extension (docs/data.md).
+        # zone/circle/division_name_hi are this product's optional extension (docs/data-contract.md).
         optional=("superintending_engineer", "executive_engineer", "subdivision_code",
                   "subdivision_name", "sdo", "area_name_hi", "district",
                   "zone_name_hi", "circle_name_hi", "division_name_hi"),
