@@ -1,31 +1,13 @@
-"""Reading contract files and parsing their values, vectorised over pandas columns.
+"""Reading contract files: a CSV or an ``.xlsx`` workbook checked and streamed as text chunks.
 
-Two jobs, both free of any database:
+A CSV (UTF-8 with or without BOM, comma) or an ``.xlsx`` workbook (first sheet) is opened by
+``open_source``, which checks the bytes and the header and raises ``FileError`` with one sentence
+for the user when the file cannot be read at all; ``Source.chunks`` then streams the data rows as
+DataFrames of trimmed text, ``CHUNK_ROWS`` at a time, with their line numbers (the header is line
+1, the first data row line 2). Nothing here touches a database.
 
-* **Files**: a CSV (UTF-8 with or without BOM, comma) or an ``.xlsx`` workbook (first sheet) is
-  opened by ``open_source``, which checks the bytes and the header and raises ``FileError`` with
-  one sentence for the user when the file cannot be read at all; ``Source.chunks`` then streams
-  the data rows as DataFrames of trimmed text, ``CHUNK_ROWS`` at a time, with their line numbers
-  (the header is line 1, the first data row line 2).
-* **Values**: each ``parse_*`` function takes a Series of trimmed text and returns the normalised
-  values (missing where the text is empty or invalid; Arrow strings and nullable integers, so
-  nothing becomes a Python object until the staging writer needs it) and the reason for every
-  invalid one.
-
-Accepted value formats (the contract's, plus the few leniencies noted):
-
-* account number: 6 to 20 digits, kept as text so leading zeros survive.
-* date: ``YYYY-MM-DD``, ``DD-MM-YYYY`` or ``DD/MM/YYYY`` (day and month may be one digit); never
-  month-first, so ``13/02/2026`` is 13 February and ``02/13/2026`` is an error. A date followed
-  by a midnight time (``2026-02-03 00:00:00``, as some exports write dates) is accepted.
-* timestamp: ISO 8601 date and time with ``T`` or a space, seconds optional, fractions of a
-  second kept to the microsecond; an offset (``Z``, ``+05:30``, ``+0530``) is converted to IST,
-  no offset means IST. The date part may also be day-first (``03-02-2026 14:05``), as Indian
-  spreadsheets write it.
-* amount: decimal rupees with an optional ``₹`` before or after the minus, spaces, and thousands
-  separators in western (``1,234,567.50``) or Indian (``12,34,567.50``) grouping; other comma
-  positions are rejected, because ``1,5`` may be a decimal comma. More than two decimals are
-  rounded to the paisa, half away from zero (``0.125`` -> 13 paise), exactly (no floating point).
+The cell values are parsed in ``lib.data.parse_values``; its parsers are re-exported here, so
+``parse.parse_date`` and the like keep working where they are used.
 """
 
 from __future__ import annotations
@@ -35,12 +17,24 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from lib.data.parse_values import (
+    format_day,
+    format_timestamp,
+    parse_account,
+    parse_amount,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_timestamp,
+    parse_vocab,
+    parse_whole,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -48,267 +42,12 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 200_000  # rows per chunk: bounded memory, and big enough for vectorised speed
 EXTRA_FIELDS = 4  # a row may carry this many values beyond the header and still be reported by line
 SNIFF_BYTES = 64 * 1024
-MAX_RUPEE_DIGITS = 13  # ₹10 lakh crore; larger is a broken export, and floats stay exact below it
-IST_OFFSET = np.timedelta64(330, "m")
 
 CONTRACT_FORMATS = (".csv", ".xlsx")
 
 
 class FileError(Exception):
     """A file that cannot be read at all; the message is one sentence for the user."""
-
-
-# --- values ------------------------------------------------------------------------------
-
-Reasons = pd.Series | None  # reason text per invalid row (None elsewhere), or None if all valid
-
-
-def reasons_where(index: pd.Index, mask: np.ndarray, reason: str,
-                   reasons: Reasons = None) -> Reasons:
-    """Set ``reason`` on the rows of ``mask`` that have none yet."""
-    if not mask.any():
-        return reasons
-    if reasons is None:
-        reasons = pd.Series(None, index=index, dtype=object)
-    reasons[mask & reasons.isna().to_numpy()] = reason
-    return reasons
-
-
-def _none_where(values: pd.Series, mask: np.ndarray) -> pd.Series:
-    """Return ``values`` with the rows of ``mask`` missing, keeping the dtype (no copy to
-    Python objects: the staging writer converts each column once)."""
-    return values.mask(mask) if mask.any() else values
-
-
-def _nullable_ints(values: np.ndarray, valid: np.ndarray) -> pd.Series:
-    """An Int64 Series from int64 values and a validity mask."""
-    return pd.Series(pd.arrays.IntegerArray(values.astype(np.int64), ~valid))
-
-
-ACCOUNT_RE = r"\d{6,20}"
-SCIENTIFIC_RE = r"\d(?:\.\d+)?[eE]\+?\d+"
-
-
-def parse_account(s: pd.Series) -> tuple[pd.Series, Reasons]:
-    """Account numbers: digits only (6-20), kept as text with their leading zeros."""
-    empty = (s == "").to_numpy()
-    bad = ~s.str.fullmatch(ACCOUNT_RE).to_numpy() & ~empty
-    reasons = None
-    if bad.any():
-        # Excel shows long numbers as 1.23457E+09 and saves them so: say what happened.
-        sci = s.str.fullmatch(SCIENTIFIC_RE).to_numpy() & bad
-        reasons = reasons_where(s.index, sci, "not an account number: Excel turned it into a "
-                                 "number in scientific notation (format the column as Text)")
-        reasons = reasons_where(s.index, bad, "not an account number: it must be 6 to 20 digits "
-                                 "and nothing else", reasons)
-    return _none_where(s, bad | empty), reasons
-
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
-_DMY_DATE = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
-DATE_FORMAT_REASON = "not a date: write YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY"
-
-
-def parse_date_text(text: str) -> tuple[str | None, str | None]:
-    """Parse one date; return (ISO date, None) or (None, reason)."""
-    m = _ISO_DATE.fullmatch(text)
-    if m:
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-    else:
-        m = _DMY_DATE.fullmatch(text)
-        if not m:
-            return None, DATE_FORMAT_REASON
-        d, mo, y = int(m[1]), int(m[3]), int(m[4])
-    try:
-        return date(y, mo, d).isoformat(), None
-    except ValueError:
-        if mo > 12 and d <= 12:
-            return None, "not a real calendar date: dates are day-first (DD-MM-YYYY), never month-first"
-        return None, "not a real calendar date"
-
-
-def parse_date(s: pd.Series) -> tuple[pd.Series, Reasons]:
-    """Dates to ISO text; each distinct value is parsed once (a date column repeats a lot)."""
-    codes, uniques = pd.factorize(s)
-    parsed = [parse_date_text(u) if u != "" else (None, None) for u in uniques]
-    values = np.array([p[0] for p in parsed] + [None], dtype=object)
-    reasons = np.array([p[1] for p in parsed] + [None], dtype=object)
-    out_reasons = pd.Series(reasons[codes], index=s.index, dtype=object)
-    return (pd.Series(values[codes], index=s.index, dtype=object),
-            out_reasons if out_reasons.notna().any() else None)
-
-
-_TS_DATE = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}/\d{1,2}/\d{4})"
-_TS_TIME = r"[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
-_TS_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})"
-TIMESTAMP_RE = _TS_DATE + _TS_TIME + _TS_OFFSET + "?"
-TIMESTAMP_REASON = ("not a timestamp: write YYYY-MM-DD HH:MM[:SS] (ISO 8601; an offset such as "
-                    "+05:30 or Z is optional, without one the time is IST)")
-
-
-def _day_first_to_iso(s: pd.Series) -> pd.Series:
-    """Rewrite a day-first date part (03-02-2026 ...) as ISO (2026-02-03 ...)."""
-    parts = s.str.extract(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})(.*)$")
-    return parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2) + parts[3]
-
-
-def parse_timestamp(s: pd.Series) -> tuple[pd.Series, Reasons]:
-    """Timestamps to naive IST ``datetime64[us]`` (NaT where empty or invalid)."""
-    empty = (s == "").to_numpy()
-    ok = s.str.fullmatch(TIMESTAMP_RE).to_numpy()
-    text = s
-    day_first = ok & s.str.match(r"\d{1,2}[-/]").to_numpy()
-    if day_first.any():
-        text = s.copy()
-        text[day_first] = _day_first_to_iso(s[day_first])
-    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-    with_offset = ok & text.str.contains(_TS_OFFSET + "$").to_numpy()
-    naive = ok & ~with_offset
-    if naive.any():
-        result[naive] = pd.to_datetime(text[naive], format="ISO8601", errors="coerce").astype(
-            "datetime64[us]")
-    if with_offset.any():
-        utc = pd.to_datetime(text[with_offset], format="ISO8601", errors="coerce", utc=True)
-        result[with_offset] = (utc.dt.tz_localize(None).astype("datetime64[us]") + IST_OFFSET)
-    unreal = ok & result.isna().to_numpy()
-    reasons = reasons_where(s.index, ~ok & ~empty, TIMESTAMP_REASON)
-    reasons = reasons_where(s.index, unreal, "not a real date and time", reasons)
-    return result, reasons
-
-
-def format_timestamp(ts: pd.Series) -> pd.Series:
-    """Timestamps as stored text: 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's SQLite format)."""
-    arr = ts.to_numpy(dtype="datetime64[us]")
-    text = np.datetime_as_string(arr, unit="us")
-    # Replace the 'T' in place on the code points: a per-value str.replace is ten times slower.
-    text.view(np.uint32).reshape(len(text), -1)[:, 10] = ord(" ")
-    return _objects_or_none(text.astype(object), np.isnat(arr), ts.index)
-
-
-def format_day(ts: pd.Series) -> pd.Series:
-    """The IST calendar day of each timestamp as ISO text."""
-    arr = ts.to_numpy(dtype="datetime64[us]")
-    text = np.datetime_as_string(arr.astype("datetime64[D]"))
-    return _objects_or_none(text.astype(object), np.isnat(arr), ts.index)
-
-
-def _objects_or_none(values: np.ndarray, missing: np.ndarray, index: pd.Index) -> pd.Series:
-    """An object Series of ``values`` with None where ``missing``."""
-    if missing.any():
-        values[missing] = None
-    return pd.Series(values, index=index, dtype=object)
-
-
-_SPACES = r"[\s\u00a0\u2007\u202f]+"
-_GROUPED_INT = r"(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3})"
-PLAIN_AMOUNT_RE = r"-?\d{1,13}(?:\.\d{1,2})?"  # 13 = MAX_RUPEE_DIGITS
-AMOUNT_RE = r"(?:-₹?|₹-?)?" + _GROUPED_INT + r"(?:\.\d+)?"
-AMOUNT_REASON = "not an amount in rupees (examples: 1234.50, -₹1,234.50, ₹12,34,567.50)"
-
-
-def _exact_paise(text: str) -> int | None:
-    """Paise of a cleaned decimal text, rounded half away from zero; None when too large."""
-    paise = int(Decimal(text).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).scaleb(2))
-    return paise if abs(paise) < 10 ** (MAX_RUPEE_DIGITS + 2) else None
-
-
-def parse_amount(s: pd.Series) -> tuple[pd.Series, Reasons]:
-    """Rupee amounts to integer paise (see the module docstring for the accepted forms)."""
-    empty = (s == "").to_numpy()
-    plain = s.str.fullmatch(PLAIN_AMOUNT_RE).to_numpy()
-    paise = np.zeros(len(s), dtype=np.int64)
-    valid = plain.copy()
-    if plain.any():
-        # Up to two decimals and 13 digits a float holds the value exactly enough to round.
-        # Arrow's string-to-float cast (correctly rounded, like float()) is ~10x pandas' astype.
-        paise[plain] = np.rint(s[plain].astype("float64[pyarrow]").to_numpy(dtype=np.float64)
-                               * 100)
-    rest = ~plain & ~empty
-    reasons = None
-    if rest.any():
-        squeezed = s[rest].str.replace(_SPACES, "", regex=True)
-        well_formed = squeezed.str.fullmatch(AMOUNT_RE).to_numpy()
-        cleaned = squeezed[well_formed].str.replace("₹", "", regex=False).str.replace(
-            ",", "", regex=False)
-        codes, uniques = pd.factorize(cleaned)
-        exact = np.array([_exact_paise(u) for u in uniques] + [None], dtype=object)[codes]
-        fits = np.array([v is not None for v in exact], dtype=bool)
-        rest_index = np.flatnonzero(rest)
-        good_index = rest_index[well_formed]
-        paise[good_index[fits]] = exact[fits].astype(np.int64)
-        valid[good_index[fits]] = True
-        too_large = np.zeros(len(s), dtype=bool)
-        too_large[good_index[~fits]] = True
-        malformed = np.zeros(len(s), dtype=bool)
-        malformed[rest_index[~well_formed]] = True
-        reasons = reasons_where(s.index, malformed, AMOUNT_REASON)
-        reasons = reasons_where(s.index, too_large,
-                                f"amount too large (more than {MAX_RUPEE_DIGITS} digits of rupees)",
-                                reasons)
-    values = _nullable_ints(paise, valid)
-    values.index = s.index
-    return values, reasons
-
-
-WHOLE_RE = _GROUPED_INT + r"(?:\.0+)?"
-
-
-def parse_whole(s: pd.Series) -> tuple[pd.Series, Reasons]:
-    """Whole numbers >= 0 (thousands separators and a '.0' from Excel allowed) to int."""
-    empty = (s == "").to_numpy()
-    squeezed = s.str.replace(_SPACES, "", regex=True)
-    ok = squeezed.str.fullmatch(WHOLE_RE).to_numpy() & (squeezed.str.len() <= 18).to_numpy()
-    numbers = np.zeros(len(s), dtype=np.int64)
-    if ok.any():
-        digits = squeezed[ok].str.replace(",", "", regex=False).str.replace(r"\.0+$", "", regex=True)
-        numbers[ok] = digits.astype("int64").to_numpy()
-    negative = ~ok & ~empty & squeezed.str.fullmatch("-" + WHOLE_RE).to_numpy()
-    reasons = reasons_where(s.index, negative, "must be 0 or more")
-    reasons = reasons_where(s.index, ~ok & ~empty, "not a whole number", reasons)
-    values = _nullable_ints(numbers, ok)
-    values.index = s.index
-    return values, reasons
-
-
-NUMBER_RE = r"\d+(?:\.\d*)?|\.\d+"
-
-
-def parse_number(s: pd.Series) -> tuple[pd.Series, Reasons]:
-    """Non-negative decimal numbers (load in kW) to float."""
-    empty = (s == "").to_numpy()
-    ok = s.str.fullmatch(NUMBER_RE).to_numpy()
-    numbers = np.zeros(len(s), dtype=np.float64)
-    if ok.any():
-        numbers[ok] = s[ok].astype("float64").to_numpy()
-    values = pd.Series(pd.arrays.FloatingArray(numbers, ~ok), index=s.index)
-    return values, reasons_where(s.index, ~ok & ~empty, "not a number (0 or more, e.g. 2.5)")
-
-
-def parse_vocab(s: pd.Series, vocabulary: tuple[str, ...]) -> tuple[pd.Series, Reasons]:
-    """A word from a fixed list, matched case-insensitively and stored lower-case."""
-    lower = s.str.lower()
-    empty = (s == "").to_numpy()
-    bad = ~lower.isin(vocabulary).to_numpy() & ~empty
-    return (_none_where(lower, bad | empty),
-            reasons_where(s.index, bad, "not one of: " + ", ".join(vocabulary)))
-
-
-def parse_text(s: pd.Series, max_length: int | None) -> tuple[pd.Series, Reasons]:
-    """Free text or a code, unchanged (already trimmed); checked for length and NUL bytes."""
-    empty = (s == "").to_numpy()
-    bad = np.zeros(len(s), dtype=bool)
-    reasons = None
-    if max_length is not None:
-        long = (s.str.len() > max_length).to_numpy()
-        reasons = reasons_where(s.index, long, f"longer than {max_length} characters")
-        bad |= long
-    nul = s.str.contains("\x00", regex=False).to_numpy()
-    reasons = reasons_where(s.index, nul, "contains a NUL character", reasons)
-    bad |= nul
-    return _none_where(s, bad | empty), reasons
-
-
-# --- files -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -656,3 +395,8 @@ def _xlsx_chunk(needed: list[tuple[str, int]], columns: list[list[str]], lines: 
     over = np.asarray(overflow, dtype=np.int64)
     position = min(line / max_row, 0.99) if max_row and line else 1.0
     return Chunk(data, np.asarray(lines, dtype=np.int64), over if over.any() else None, position)
+
+
+__all__ = ["CHUNK_ROWS", "Chunk", "FileError", "Source", "first_line", "format_day",
+           "format_timestamp", "open_source", "parse_account", "parse_amount", "parse_date",
+           "parse_number", "parse_text", "parse_timestamp", "parse_vocab", "parse_whole"]
