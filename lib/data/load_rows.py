@@ -1,0 +1,147 @@
+"""Checking one chunk of a file: each value parsed and normalised, the rules across columns
+applied, and every invalid row found with its reason (no database involved)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.data import parse, parse_values
+from lib.data.contract import FILES, VOCABULARIES
+from lib.data.load_files import DAY_OF, STORED_AS, FileState
+from lib.data.schema import metadata
+
+Found = list[tuple[str | None, pd.Series]]  # (column, reasons) of every check that found some
+
+
+def _max_length(kind: str, column: str) -> int | None:
+    """The declared length of a text column (PostgreSQL enforces it, so the load checks it)."""
+    col = metadata.tables[kind].c.get(column)
+    return getattr(col.type, "length", None) if col is not None else None
+
+
+def validate_chunk(fs: FileState, chunk: parse.Chunk
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Check and normalise one chunk: stored values, the problems found, and which rows are bad."""
+    stored, found, timestamps = _parse_columns(fs, chunk.data)
+    _cross_column_rules(fs.kind, chunk.data.index, stored, found, timestamps)
+    problems, bad = _flag_invalid(fs, chunk, stored, found)
+    return pd.DataFrame({c: stored[c] for c in fs.stored}), problems, bad
+
+
+def _parse_columns(fs: FileState, data: pd.DataFrame
+                   ) -> tuple[dict[str, pd.Series], Found, dict[str, pd.Series]]:
+    """Parse every contract column: stored values by table column, reasons, and timestamps."""
+    kind, spec = fs.kind, FILES[fs.kind]
+    index = data.index
+    stored: dict[str, pd.Series] = {}
+    found: Found = []
+    timestamps: dict[str, pd.Series] = {}
+    for col in fs.source.positions:
+        raw = data[col]
+        how = spec.kinds.get(col, "text")
+        if how == "account":
+            values, reasons = parse_values.parse_account(raw)
+        elif how == "date":
+            values, reasons = parse_values.parse_date(raw)
+        elif how == "timestamp":
+            ts, reasons = parse_values.parse_timestamp(raw)
+            timestamps[col] = ts
+            values = parse_values.format_timestamp(ts)
+            stored[DAY_OF[(kind, col)]] = parse_values.format_day(ts)
+        elif how == "amount":
+            values, reasons = parse_values.parse_amount(raw)
+        elif how == "int":
+            values, reasons = parse_values.parse_whole(raw)
+        elif how == "number":
+            values, reasons = parse_values.parse_number(raw)
+        elif how.startswith("vocab:"):
+            values, reasons = parse_values.parse_vocab(raw, VOCABULARIES[how.split(":", 1)[1]])
+        else:
+            values, reasons = parse_values.parse_text(raw, _max_length(kind, col))
+        if col in spec.required:
+            reasons = parse_values.reasons_where(index, (raw == "").to_numpy(),
+                                                 "required value is empty", reasons)
+        stored[STORED_AS.get((kind, col), col)] = values
+        if reasons is not None:
+            found.append((col, reasons))
+    return stored, found, timestamps
+
+
+def _cross_column_rules(kind: str, index: pd.Index, stored: dict[str, pd.Series], found: Found,
+                        timestamps: dict[str, pd.Series]) -> None:
+    """The rules across columns; adds to ``found`` and, for complaints, the resolution time."""
+    if kind == "recharges":
+        amount = stored["amount_paise"]
+        nonpositive = amount.notna().to_numpy() & (amount.fillna(1).astype("int64") <= 0).to_numpy()
+        _add(found, index, "amount_inr", nonpositive, "amount must be more than zero")
+    if kind == "campaigns":
+        start, end = stored["start_date"], stored["end_date"]
+        both = start.notna().to_numpy() & end.notna().to_numpy()
+        before = both & (end.fillna("").to_numpy() < start.fillna("").to_numpy())
+        if before.any():
+            _add(found, index, "end_date", before,
+                 "end_date is before start_date " + start.astype(object).fillna("").astype(str))
+    if kind == "complaints" and "resolved_at" in timestamps:
+        opened, resolved = timestamps["opened_at"], timestamps["resolved_at"]
+        seconds = ((resolved - opened).dt.total_seconds())
+        early = (seconds < 0).to_numpy()
+        if early.any():
+            _add(found, index, "resolved_at", early, "resolved_at is before opened_at "
+                 + parse_values.format_timestamp(opened).astype(object).fillna("").astype(str)
+                 .str[:19])
+        stored["resolution_seconds"] = pd.Series(
+            np.floor(seconds.to_numpy()), index=index).astype("Int64")
+
+
+def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series], found: Found
+                  ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Blank the invalid values, and list the problems (with key columns) and the bad rows."""
+    kind, spec, data = fs.kind, FILES[fs.kind], chunk.data
+    bad = np.zeros(len(data), dtype=bool)
+    frames = []
+    for col, reasons in found:
+        mask = reasons.notna().to_numpy()
+        if not mask.any():
+            continue
+        bad |= mask
+        # An invalid value is staged as NULL; the row is flagged and reported.
+        stored[STORED_AS.get((kind, col), col)] = _blank(stored[STORED_AS.get((kind, col), col)],
+                                                         mask)
+        frames.append(pd.DataFrame({"line": chunk.lines[mask], "column": col,
+                                    "value": data[col].to_numpy()[mask],
+                                    "reason": reasons.to_numpy()[mask]}))
+        if (kind, col) in DAY_OF:
+            stored[DAY_OF[(kind, col)]] = _blank(stored[DAY_OF[(kind, col)]], mask)
+        if kind == "complaints" and col in ("opened_at", "resolved_at") \
+                and "resolution_seconds" in stored:
+            stored["resolution_seconds"] = _blank(stored["resolution_seconds"], mask)
+    if chunk.overflow is not None:
+        over = chunk.overflow > 0
+        bad |= over
+        width = len(fs.source.header)
+        frames.append(pd.DataFrame({"line": chunk.lines[over], "column": None, "value": None,
+                                    "reason": [f"has {n} values but the header has {width} "
+                                               "columns; a value that contains a comma must be "
+                                               "in double quotes" for n in chunk.overflow[over]]}))
+    problems = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if frames:
+        positions = np.searchsorted(chunk.lines, problems["line"].to_numpy())
+        for k in spec.key:
+            if k in data:
+                problems[k] = data[k].to_numpy()[positions]
+        problems = problems.sort_values("line", kind="stable")
+    return problems, bad
+
+
+def _add(found: list, index: pd.Index, column: str, mask: np.ndarray,
+         reason: str | pd.Series) -> None:
+    """Add a cross-column problem to the column's reasons."""
+    reasons = pd.Series(None, index=index, dtype=object)
+    reasons[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
+    found.append((column, reasons))
+
+
+def _blank(values: pd.Series, mask: np.ndarray) -> pd.Series:
+    """The values with the rows of ``mask`` missing (same dtype)."""
+    return values.mask(mask)
