@@ -12,6 +12,10 @@ from lib.data.load_files import DAY_OF, STORED_AS, FileState
 from lib.data.schema import metadata
 
 Found = list[tuple[str | None, pd.Series]]  # (column, reasons) of every check that found some
+# The kinds of column whose values need nothing but their text to be parsed.
+PARSERS = {"account": parse_values.parse_account, "date": parse_values.parse_date,
+           "amount": parse_values.parse_amount, "int": parse_values.parse_whole,
+           "number": parse_values.parse_number}
 
 
 def _max_length(kind: str, column: str) -> int | None:
@@ -40,21 +44,13 @@ def _parse_columns(fs: FileState, data: pd.DataFrame
     for col in fs.source.positions:
         raw = data[col]
         how = spec.kinds.get(col, "text")
-        if how == "account":
-            values, reasons = parse_values.parse_account(raw)
-        elif how == "date":
-            values, reasons = parse_values.parse_date(raw)
+        if how in PARSERS:
+            values, reasons = PARSERS[how](raw)
         elif how == "timestamp":
             ts, reasons = parse_values.parse_timestamp(raw)
             timestamps[col] = ts
             values = parse_values.format_timestamp(ts)
             stored[DAY_OF[(kind, col)]] = parse_values.format_day(ts)
-        elif how == "amount":
-            values, reasons = parse_values.parse_amount(raw)
-        elif how == "int":
-            values, reasons = parse_values.parse_whole(raw)
-        elif how == "number":
-            values, reasons = parse_values.parse_number(raw)
         elif how.startswith("vocab:"):
             values, reasons = parse_values.parse_vocab(raw, VOCABULARIES[how.split(":", 1)[1]])
         else:
