@@ -4,7 +4,6 @@ import streamlit as st
 
 from lib.figures import current
 from lib.view import charts, ui
-from lib.view.formats import fmt_int
 from lib.view.labels import kpi_label, t
 
 f = ui.current_filters()
@@ -13,19 +12,7 @@ ui.page_header("overview", f)
 
 fig = ui.tile_figures_or_stop(f)
 
-before = t("msg.day_before_period", lang, value=fmt_int(fig.loc["negative_before", "value"], lang))
-ui.tiles([ui.kpi_tile(fig, "negative_balance", lang, inverse=True, note=before),
-          ui.kpi_tile(fig, "arrears_inr", lang, inverse=True),
-          ui.kpi_tile(fig, "negative_cleared", lang),
-          ui.kpi_tile(fig, "otp_verified", lang)])
-ui.tiles([ui.kpi_tile(fig, "app_downloaded", lang),
-          ui.kpi_tile(fig, "verification_coverage", lang),
-          ui.kpi_tile(fig, "app_coverage", lang),
-          ui.kpi_tile(fig, "complaints_open", lang, inverse=True)])
-ui.tiles([ui.kpi_tile(fig, "recharge_count", lang),
-          ui.kpi_tile(fig, "recharge_inr", lang),
-          ui.kpi_tile(fig, "app_recharge_share", lang),
-          ui.kpi_tile(fig, "complaints_resolved", lang)])
+ui.tiles(ui.overview_tiles(fig, lang))
 
 st.subheader(t("overview.trend", lang))
 days = current.daily(f.scope, f.period)
