@@ -1,6 +1,8 @@
 """`python -m lib.cli`: the command line (the commands live in lib.tools.cli)."""
 
+import sys
+
 from lib.tools.cli import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,8 +1,11 @@
 """Overview: the director's one screen."""
 
+from functools import partial
+
 import streamlit as st
 
 from lib.figures import current
+from lib.tools import brief
 from lib.view import charts, ui
 from lib.view.labels import kpi_label, t
 
@@ -13,6 +16,15 @@ ui.page_header("overview", f)
 fig = ui.tile_figures_or_stop(f)
 
 ui.tiles(ui.overview_tiles(fig, lang))
+
+# The brief of what is on screen, built only when a button is clicked (same code as the CLI).
+with st.container(horizontal=True):
+    for kind, mime, icon in (("pdf", "application/pdf", ":material/picture_as_pdf:"),
+                             ("png", "image/png", ":material/image:")):
+        st.download_button(t(f"brief.{kind}", lang),
+                           partial(brief.for_dashboard, f.scope, f.period, f.campaign_id, lang, kind),
+                           file_name=brief.file_name(f.scope, f.period, lang, kind), mime=mime,
+                           key=f"brief_{kind}", on_click="ignore", icon=icon)
 
 st.subheader(t("overview.trend", lang))
 days = current.daily(f.scope, f.period)

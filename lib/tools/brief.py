@@ -135,7 +135,7 @@ def gather(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
     tree = lookups.hierarchy_frame(engine)
     as_of = lookups.data_as_of(engine)
     level = league_level(scope)
-    below = CHILD[level]
+    below = "circle" if level == "zone" else level  # the Overview lists circles for the DISCOM
     league = targets.league(engine, scope, period, campaign_id, level)
     attention = targets.attention_list(engine, scope, period, campaign_id, below)
     fig = tiles.tile_figures(engine, scope, period, campaign_id)

@@ -52,6 +52,7 @@ table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; }}
 th {{ text-align: left; color: {theme.MUTED}; font-weight: 400; border-bottom: 1pt solid
      {theme.TEXT}; padding: 1mm 1.5mm; vertical-align: bottom; }}
 td {{ border-bottom: 0.5pt solid {theme.GRID}; padding: 1mm 1.5mm; }}
+td:nth-child(2) {{ white-space: nowrap; }}
 td.num, th.num {{ text-align: right; white-space: nowrap; }}
 tr.top td {{ background: #E8F5E9; }} tr.bottom td {{ background: #FDECEA; }}
 .badge {{ font-size: 7.5pt; padding: 0.2mm 1.2mm; border-radius: 1mm; color: #fff;
