@@ -53,7 +53,7 @@ th {{ text-align: left; color: {theme.MUTED}; font-weight: 400; border-bottom: 1
      {theme.TEXT}; padding: 1mm 1.5mm; vertical-align: bottom; }}
 td {{ border-bottom: 0.5pt solid {theme.GRID}; padding: 1mm 1.5mm; }}
 td:nth-child(2) {{ white-space: nowrap; }}
-td.num, th.num {{ text-align: right; white-space: nowrap; }}
+td.num {{ text-align: right; white-space: nowrap; }} th.num {{ text-align: right; }}
 tr.top td {{ background: #E8F5E9; }} tr.bottom td {{ background: #FDECEA; }}
 .badge {{ font-size: 7.5pt; padding: 0.2mm 1.2mm; border-radius: 1mm; color: #fff;
           white-space: nowrap; }}

@@ -67,20 +67,24 @@ def line_chart(days: Sequence[str], series: Sequence[Series], title: str, lang: 
         if i % every == 0:
             out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 13}" text-anchor="middle" '
                        f'class="tick">{escape(day)}</text>')
-    for s in series:
-        out.extend(_line(s, x, y))
+    for i, s in enumerate(series):
+        out.extend(_line(s, x, y, DASHES[i % len(DASHES)]))
     out.extend(_legend(series, left, height - legend_h + 4, plot_w))
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _line(s: Series, x, y) -> list[str]:
+DASHES = ("", "6 3", "2 2.5", "9 3 2 3")  # lines that overlap stay apart by their dashes
+
+
+def _line(s: Series, x, y, dash: str) -> list[str]:
     """One series: a polyline through its points and a dot on each."""
     points = [(x(i), y(v)) for i, v in enumerate(s.values) if v is not None]
     if not points:
         return []
     path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-    out = [f'<polyline points="{path}" fill="none" stroke="{s.color}" stroke-width="2"/>']
+    out = [f'<polyline points="{path}" fill="none" stroke="{s.color}" stroke-width="2" '
+           f'stroke-dasharray="{dash}" stroke-opacity="0.9"/>']
     out += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.4" fill="{s.color}"/>' for px, py in points]
     return out
 
@@ -90,6 +94,7 @@ def _legend(series: Sequence[Series], left: int, top: float, width: int) -> list
     out = []
     for i, s in enumerate(series):
         lx, ly = left + (i % 2) * width / 2, top + 16 * (i // 2)
-        out.append(f'<rect x="{lx:.1f}" y="{ly - 7:.1f}" width="10" height="3" fill="{s.color}"/>')
-        out.append(f'<text x="{lx + 14:.1f}" y="{ly:.1f}" class="legend">{escape(s.label)}</text>')
+        out.append(f'<line x1="{lx:.1f}" x2="{lx + 12:.1f}" y1="{ly - 4:.1f}" y2="{ly - 4:.1f}" '
+                   f'stroke="{s.color}" stroke-width="2" stroke-dasharray="{DASHES[i % len(DASHES)]}"/>')
+        out.append(f'<text x="{lx + 16:.1f}" y="{ly:.1f}" class="legend">{escape(s.label)}</text>')
     return out
