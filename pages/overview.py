@@ -1,10 +1,12 @@
 """Overview: the director's one screen."""
 
+from functools import partial
+
 import streamlit as st
 
 from lib.figures import current
+from lib.tools import brief
 from lib.view import charts, ui
-from lib.view.formats import fmt_int
 from lib.view.labels import kpi_label, t
 
 f = ui.current_filters()
@@ -13,19 +15,16 @@ ui.page_header("overview", f)
 
 fig = ui.tile_figures_or_stop(f)
 
-before = t("msg.day_before_period", lang, value=fmt_int(fig.loc["negative_before", "value"], lang))
-ui.tiles([ui.kpi_tile(fig, "negative_balance", lang, inverse=True, note=before),
-          ui.kpi_tile(fig, "arrears_inr", lang, inverse=True),
-          ui.kpi_tile(fig, "negative_cleared", lang),
-          ui.kpi_tile(fig, "otp_verified", lang)])
-ui.tiles([ui.kpi_tile(fig, "app_downloaded", lang),
-          ui.kpi_tile(fig, "verification_coverage", lang),
-          ui.kpi_tile(fig, "app_coverage", lang),
-          ui.kpi_tile(fig, "complaints_open", lang, inverse=True)])
-ui.tiles([ui.kpi_tile(fig, "recharge_count", lang),
-          ui.kpi_tile(fig, "recharge_inr", lang),
-          ui.kpi_tile(fig, "app_recharge_share", lang),
-          ui.kpi_tile(fig, "complaints_resolved", lang)])
+ui.tiles(ui.overview_tiles(fig, lang))
+
+# The brief of what is on screen, built only when a button is clicked (same code as the CLI).
+with st.container(horizontal=True):
+    for kind, mime, icon in (("pdf", "application/pdf", ":material/picture_as_pdf:"),
+                             ("png", "image/png", ":material/image:")):
+        st.download_button(t(f"brief.{kind}", lang),
+                           partial(brief.for_dashboard, f.scope, f.period, f.campaign_id, lang, kind),
+                           file_name=brief.file_name(f.scope, f.period, lang, kind), mime=mime,
+                           key=f"brief_{kind}", on_click="ignore", icon=icon)
 
 st.subheader(t("overview.trend", lang))
 days = current.daily(f.scope, f.period)

@@ -5,6 +5,8 @@
     python -m lib.cli kpis [--db URL] --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--json]
     python -m lib.cli demo [--db URL] [--consumers N]
     python -m lib.cli bench --consumers N [--days D] [--db URL] [--json FILE]
+    python -m lib.cli brief --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--lang en|hi]
+        [--campaign ID] [--db URL] --out FILE.pdf [--png FILE.png]
 """
 
 from __future__ import annotations
@@ -71,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--json", type=Path, dest="json_out")
     bench.set_defaults(func=cmd_bench)
+
+    brief = sub.add_parser("brief", help="write the campaign brief: an A4 PDF (and PNG of page 1)")
+    brief.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    brief.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    for level in ("zone", "circle", "division", "area", "category"):
+        brief.add_argument(f"--{level}", action="append", default=[], metavar="CODE")
+    brief.add_argument("--campaign", help="campaign ID (default: the latest)")
+    brief.add_argument("--lang", choices=("en", "hi"), default="en")
+    brief.add_argument("--db")
+    brief.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    brief.add_argument("--png", type=Path, metavar="FILE.png")
+    brief.set_defaults(func=cmd_brief)
     return parser
 
 
@@ -143,6 +157,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     return run_bench(consumers=args.consumers, days=args.days, url=args.db, runs=args.runs,
                      json_out=args.json_out)
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    """Write the brief (lib.tools.brief); exit 2 with one line when it cannot be made."""
+    from lib.tools.brief import command
+
+    return command(args)
 
 
 def _print_progress(fraction: float, message: str) -> None:

@@ -16,8 +16,7 @@ from lib.figures import current
 from lib.figures.scope import Period, Scope
 from lib.view.formats import fmt_date
 from lib.view.labels import LANG_NAMES, LANGS, category_label, t
-
-UNIT_KEYS = (("zone", "zones"), ("circle", "circles"), ("division", "divisions"), ("area", "areas"))
+from lib.view.scope_words import UNIT_KEYS, scope_words, unit_options
 
 
 @dataclass(frozen=True)
@@ -164,10 +163,7 @@ def _show(notices: list[str]) -> None:
 
 def _unit_options(tree: pd.DataFrame, level: str, lang: str) -> dict[str, str]:
     """Codes of a level → display names (Hindi where the data has them)."""
-    cols = [f"{level}_code", f"{level}_name", f"{level}_name_hi"]
-    units = tree[cols].drop_duplicates(f"{level}_code")
-    names = units[cols[2]].fillna(units[cols[1]]) if lang == "hi" else units[cols[1]]
-    return dict(zip(units[cols[0]], names, strict=True))
+    return unit_options(tree, level, lang)
 
 
 def _campaign_dates(campaigns: pd.DataFrame, campaign_id: str | None) -> tuple[date, date] | None:
@@ -214,17 +210,7 @@ def reset_filters() -> None:
 
 def scope_text(filters: Filters) -> str:
     """A short description of the scope ("All of PVVNL" or the chosen units and categories)."""
-    lang, scope = filters.lang, filters.scope
-    tree = current.hierarchy_frame()
-    parts = []
-    for level, plural in UNIT_KEYS:
-        codes = getattr(scope, plural)
-        if codes:
-            options = _unit_options(tree, level, lang)
-            parts.append(", ".join(options.get(c, c) for c in codes))
-    if scope.categories:
-        parts.append(", ".join(category_label(c, lang) for c in scope.categories))
-    return " › ".join(parts) if parts else t("msg.scope_all", lang)
+    return scope_words(current.hierarchy_frame(), filters.scope, filters.lang)
 
 
 def context_caption(filters: Filters) -> str:

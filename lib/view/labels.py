@@ -259,6 +259,14 @@ _OVERVIEW = {
     "msg.day_before_period": ("Day before the period: {value}", "अवधि से पहले के दिन: {value}"),
     "msg.invalid_url_value": ("Ignored an unknown value in the link: {name}={value}",
                               "लिंक में अमान्य मान छोड़ा गया: {name}={value}"),
+    # The PDF brief (lib.tools.brief) and its buttons on the Overview.
+    "brief.title": ("Campaign brief", "अभियान सारांश"),
+    "brief.made": ("Made {when}", "निर्मित: {when}"),
+    "brief.league": ("{units}: league table", "{units}: तालिका (रैंकिंग)"),
+    "brief.why": ("What puts it here", "कारण"),
+    "brief.definitions": ("Definitions", "परिभाषाएँ"),
+    "brief.pdf": ("Download brief (PDF)", "सारांश डाउनलोड करें (पीडीएफ)"),
+    "brief.png": ("Brief as image (PNG)", "सारांश चित्र (पीएनजी)"),
 }
 
 # The Zones & areas page and the Chief-engineers drill-down.

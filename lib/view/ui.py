@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -23,29 +22,13 @@ from lib.view.drill import top_units, unique_names, url_choice
 from lib.view.exports import csv_bytes, xlsx_bytes
 from lib.view.filters import Filters, context_caption
 from lib.view.formats import (
-    KPI_KINDS,
-    fmt_delta,
     fmt_int,
-    fmt_pct,
-    fmt_short,
-    fmt_value,
     format_frame,
 )
-from lib.view.labels import kpi_help, kpi_label, level_label, page_title, t
+from lib.view.labels import level_label, page_title, t
+from lib.view.tiles import Tile, kpi_tile, overview_tiles  # noqa: F401 (pages call ui.kpi_tile)
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
-
-
-@dataclass(frozen=True)
-class Tile:
-    """One KPI tile: label, formatted value, optional delta text and help."""
-
-    label: str
-    value: str
-    delta: str | None = None
-    help: str | None = None
-    delta_color: str = "normal"  # "inverse" where a rise is bad (arrears, open complaints)
-    note: str | None = None      # e.g. progress to target
 
 
 _FRAME = threading.local()
@@ -79,21 +62,6 @@ def current_filters() -> Filters:
     """The filters the frame drew for this rerun."""
     ensure_frame()
     return st.session_state["filters"]
-
-
-def kpi_tile(figures: pd.DataFrame, key: str, lang: str, *, inverse: bool = False,
-             note: str | None = None) -> Tile:
-    """A tile for one KPI of ``lib.figures.tiles.tile_figures``: short value, delta vs the previous
-    day, and progress to target where a target exists."""
-    row = figures.loc[key]
-    kind = KPI_KINDS[key]
-    value = (fmt_short(row["value"], lang, rupee=True) if kind == "inr"
-             else fmt_value(row["value"], kind, lang))
-    if note is None and pd.notna(row["achievement"]):
-        note = (t("msg.of_target", lang, pct=fmt_pct(row["achievement"], lang))
-                + f" ({fmt_int(row['target'], lang)})")
-    return Tile(kpi_label(key, lang), value, fmt_delta(row["delta"], kind, lang),
-                kpi_help(key, lang), "inverse" if inverse else "normal", note)
 
 
 def with_unit_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:

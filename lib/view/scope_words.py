@@ -1,0 +1,31 @@
+"""A scope in words ("All of PVVNL", "Meerut Zone-I › Domestic"), from the hierarchy frame."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.figures.scope import Scope
+from lib.view.labels import category_label, t
+
+UNIT_KEYS = (("zone", "zones"), ("circle", "circles"), ("division", "divisions"), ("area", "areas"))
+
+
+def unit_options(tree: pd.DataFrame, level: str, lang: str) -> dict[str, str]:
+    """Codes of a level → display names (Hindi where the data has them)."""
+    cols = [f"{level}_code", f"{level}_name", f"{level}_name_hi"]
+    units = tree[cols].drop_duplicates(f"{level}_code")
+    names = units[cols[2]].fillna(units[cols[1]]) if lang == "hi" else units[cols[1]]
+    return dict(zip(units[cols[0]], names, strict=True))
+
+
+def scope_words(tree: pd.DataFrame, scope: Scope, lang: str) -> str:
+    """The chosen units and categories by name, or "All of PVVNL"."""
+    parts = []
+    for level, plural in UNIT_KEYS:
+        codes = getattr(scope, plural)
+        if codes:
+            options = unit_options(tree, level, lang)
+            parts.append(", ".join(options.get(c, c) for c in codes))
+    if scope.categories:
+        parts.append(", ".join(category_label(c, lang) for c in scope.categories))
+    return " › ".join(parts) if parts else t("msg.scope_all", lang)
