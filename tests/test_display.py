@@ -14,6 +14,7 @@ from lib.figures import current
 from lib.view import display
 from lib.view.display import SLIDES, Params, Snapshot, parse_params
 from tests.test_app import fixture_db  # noqa: F401  (the module-scoped fixture database)
+from tests.test_browser import ERRORS, _shot, browser, server  # noqa: F401  (browser fixtures)
 
 APP = str(ROOT / "dashboard.py")
 UNITS = {"zone": {"Z1", "Z2"}, "circle": {"C1", "C2"}, "division": {"D1"}, "area": {"A1"}}
@@ -195,3 +196,67 @@ def test_a_new_load_shows_at_the_next_slide(show, monkeypatch):
     _state(at.run())
     assert display.last_snapshot(at.session_state["display_params"]).version == version + 1
     assert at.session_state["display_tick"] == 1  # the place in the rotation is kept
+
+
+# --- a real browser at 1920×1080 (marked browser) -------------------------------------------
+
+CHROME = ('[data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stHeader"], '
+          '[data-testid="stMainMenu"], [data-testid="stSidebarNav"], '
+          '[data-testid="stSidebarCollapsedControl"]')
+SIZES = """() => {
+  const px = el => parseFloat(getComputedStyle(el).fontSize);
+  const texts = [...document.querySelectorAll('[data-testid="stMain"] *')]
+    .filter(el => el.childNodes.length && [...el.childNodes].some(
+      n => n.nodeType === 3 && n.textContent.trim()) && el.getClientRects().length);
+  const svgText = [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text')];
+  return {
+    kpi: [...document.querySelectorAll('[data-testid="stMetricValue"] *')]
+      .filter(el => el.textContent.trim() && !el.children.length).map(px),
+    smallest: Math.min(...texts.map(px)),
+    chart: svgText.map(el => parseFloat(el.getAttribute('font-size') || px(el))),
+    scroll: document.scrollingElement.scrollHeight, inner: innerHeight,
+    mainScroll: [...document.querySelectorAll('[data-testid="stMain"], section')]
+      .map(el => el.scrollHeight - el.clientHeight),
+  };
+}"""
+
+
+def _heading(pg) -> str:
+    return pg.locator('[data-testid="stHeading"]').first.inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_display_at_1920x1080(server, browser, lang):  # noqa: F811
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server}/display?seconds=5&refresh=10&lang={lang}")
+        pg.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
+        pg.wait_for_timeout(1500)
+        assert pg.locator(ERRORS).count() == 0, pg.locator(ERRORS).first.inner_text()
+        for el in pg.locator(CHROME).all():
+            assert not el.is_visible(), el.get_attribute("data-testid")
+        assert pg.locator('[data-testid="stWidgetLabel"], button, input').count() == 0
+        sizes = pg.evaluate(SIZES)
+        assert sizes["kpi"] and min(sizes["kpi"]) >= 64, sizes
+        assert sizes["smallest"] >= 16, sizes
+        assert sizes["scroll"] <= sizes["inner"], sizes
+        _shot(pg, f"display-{lang}-1-kpis")
+        seen, charts = [_heading(pg)], 0
+        for step in range(2, 7 if lang == "en" else 4):
+            pg.wait_for_function(f"() => document.querySelector('[data-testid=\"stHeading\"]')"
+                                 f".innerText !== {seen[-1]!r}", timeout=20_000)
+            pg.wait_for_timeout(1500)
+            seen.append(_heading(pg))
+            sizes = pg.evaluate(SIZES)
+            assert not sizes["chart"] or min(sizes["chart"]) >= 20, sizes
+            charts += bool(sizes["chart"])
+            assert sizes["smallest"] >= 16, sizes
+            assert sizes["scroll"] <= sizes["inner"], sizes
+            assert pg.locator(ERRORS).count() == 0
+            _shot(pg, f"display-{lang}-{step}")
+        assert len(set(seen)) == len(seen), seen
+        assert charts >= 2, "no chart text measured"
+    finally:
+        ctx.close()

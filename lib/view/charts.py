@@ -310,7 +310,7 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
     data["_amount_label"] = [fmt_short(v, lang, rupee=True) for v in data[amount_col]]
     order = [str(b) for b in data[band_label_col]]
     s = theme.sizes(large)
-    width = 300 if large else 220
+    width = 720 if large else 220  # large: half of a 1920 px wall screen each
     count_title = count_title or t("kpi.negative_balance", lang)
     amount_title = amount_title or t("kpi.arrears_inr", lang)
     tooltip = [alt.Tooltip(field=field_ref(band_label_col), type="nominal", title=t("band.title", lang)),

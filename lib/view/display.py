@@ -319,7 +319,7 @@ def build_slide(name: str, snap: Snapshot, params: Params) -> Slide:
     if name == "trend":
         return Slide(title, chart=charts.trend(
             figs["trend"], "day", list(TREND_KEYS), {k: kpi_label(k, lang) for k in TREND_KEYS},
-            title=t("overview.daily_activity", lang), lang=lang, large=True, height=560))
+            title=t("overview.daily_activity", lang), lang=lang, large=True, height=640))
     if name == "negative":
         units = top_units(with_unit_name(figs["negative"], lang), "arrears_inr", MAX_BARS)
         chart = charts.bands_chart(units, "unit", "negative_balance", "arrears_inr", lang=lang,

@@ -122,6 +122,7 @@ DISPLAY_COLORS: dict[str, str] = {
     "#5C6BC0": "#A5B4FC", MUTED: "#9AA5B1",
 }
 DISPLAY_HIGHLIGHT = "#FFFFFF"
+DISPLAY_BANNER = "#FFD166"  # stale / offline banners: dark ink on amber
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ def vega_config(large: bool = False) -> dict[str, Any]:
 
 def display_css() -> str:
     """The meeting-room display's look where Streamlit has no option: no header, a dark ground,
-    type for a room (figures 72 px, no text under 16 px). Constants only, never data."""
+    type for a room (figures 76 px, no text under 18 px). Constants only, never data."""
     p = DARK
     return f"""
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
@@ -247,14 +248,20 @@ def display_css() -> str:
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
   background: {p.background}; color: {p.text}; }}
 [data-testid="stMainBlockContainer"] {{ max-width: none; padding: 20px 40px 8px 40px; }}
-.stApp p, .stApp li, .stApp span, .stApp label {{ color: {p.text}; font-size: 22px; }}
-.stApp h1 {{ color: {p.text}; font-size: 44px; padding: 0; }}
-.stApp h2 {{ color: {p.text}; font-size: 34px; padding: 0; }}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
-  color: {p.muted}; font-size: 22px; }}
-[data-testid="stText"] {{ color: {p.muted}; font-size: 18px; }}
+[data-testid="stMarkdownContainer"] p {{ color: {p.text}; font-size: 26px; }}
+[data-testid="stHeading"] h2, [data-testid="stHeading"] h2 * {{
+  color: {p.text}; font-size: 44px; padding: 0; }}
+[data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * {{
+  color: {p.muted}; font-size: 26px; }}
+[data-testid="stText"], [data-testid="stText"] * {{ color: {p.muted}; font-size: 20px; }}
 [data-testid="stMetric"] {{ background: {DARK_SURFACE}; border-color: {p.grid}; padding: 16px 24px; }}
-[data-testid="stMetricLabel"] p {{ font-size: 28px; color: {p.muted}; }}
-[data-testid="stMetricValue"] {{ font-size: 76px; line-height: 1.15; color: {p.text}; }}
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div {{ font-size: 24px; }}
+[data-testid="stMetricLabel"], .stApp [data-testid="stMetricLabel"] * {{
+  font-size: 30px; color: {p.muted}; }}
+[data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * {{
+  font-size: 76px; line-height: 1.15; color: {p.text}; }}
+[data-testid="stMetricDelta"] {{ font-size: 26px; }}
+.stApp [data-testid="stMetricDelta"] * {{ font-size: 26px; color: inherit; }}
+[data-testid="stAlertContainer"] {{ background: {DISPLAY_BANNER}; }}
+.stApp [data-testid="stAlertContainer"] p, .stApp [data-testid="stAlertContainer"] * {{
+  color: {p.background}; font-size: 28px; font-weight: 600; }}
 """
