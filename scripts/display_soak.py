@@ -92,8 +92,12 @@ def soak(args: argparse.Namespace) -> dict:
         report: dict = {"screens": args.screens, "seconds": args.seconds, "samples": []}
         try:
             with sync_playwright() as pw:
+                # A wall screen is always in front: no timer throttling of background pages
+                # (Streamlit's run_every timers run in the browser).
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-                    "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                    "--disable-backgrounding-occluded-windows"])
                 pages, cdps = [], []
                 for _ in range(args.screens):
                     page = browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -117,6 +121,8 @@ def soak(args: argparse.Namespace) -> dict:
                         f"() => document.querySelector('{HEADING}')?.innerText !== {last!r}",
                         timeout=(args.seconds * 4 + 30) * 1000)
                     last, done = pages[0].locator(HEADING).first.inner_text(), done + 1
+                    if args.verbose:
+                        print(f"{done} {time.strftime('%H:%M:%S')} {last}", flush=True)
                     if done == 100:
                         sample("after 100", done)
                 sample("end", done)
@@ -137,6 +143,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--db", help="database URL (default: the fixture in a temporary folder)")
     parser.add_argument("--json", help="write the report here")
+    parser.add_argument("--verbose", action="store_true", help="print each rotation")
     args = parser.parse_args()
     report = soak(args)
     if args.json:
