@@ -7,10 +7,10 @@ from altair.utils.schemapi import disable_debug_mode
 
 from lib.figures import current
 from lib.view import ui
-from lib.view.filters import language_switch, sidebar_filters
+from lib.view.filters import current_lang, language_switch, sidebar_filters
 from lib.view.labels import page_title, t
 
-# (catalogue key, script, icon, URL path) — the meeting-room display will join this list.
+# (catalogue key, script, icon, URL path).
 # URL paths equal the file names: in a freshly started server Streamlit routes the very first
 # deep link by file name (see lib.view.ui.ensure_frame), so the two must agree.
 PAGES = (
@@ -22,19 +22,32 @@ PAGES = (
     ("recharges", "pages/recharges.py", ":material/payments:", "recharges"),
     ("help_desks", "pages/help_desks.py", ":material/support_agent:", "help_desks"),
     ("data", "pages/data.py", ":material/database:", "data"),
+    ("display", "pages/display.py", ":material/tv:", "display"),
 )
+DISPLAY = "display"  # the meeting-room display: no chrome, no sidebar, navigation hidden
+
+
+def _pages(lang: str) -> dict[str, st.Page]:
+    return {key: st.Page(script, title=page_title(key, lang), icon=icon, url_path=url,
+                         default=(i == 0)) for i, (key, script, icon, url) in enumerate(PAGES)}
 
 
 def run() -> None:
     """Build the frame and run the chosen page."""
-    st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=":material/bolt:",
-                       layout="wide")
     disable_debug_mode()  # no schema validation while building charts (see lib.view.ui.chart)
     ui.mark_frame()
+    pages = _pages(current_lang())
+    if ui.is_requested(pages[DISPLAY], list(pages.values())):
+        # The wall screen: its own parameters (lib.view.display), no sidebar, no page menu.
+        st.set_page_config(page_title=page_title(DISPLAY, current_lang()),
+                           page_icon=":material/bolt:", layout="wide",
+                           initial_sidebar_state="collapsed")
+        st.navigation(list(pages.values()), position="hidden").run()
+        return
+    st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=":material/bolt:",
+                       layout="wide")
     lang = language_switch()
-    pages = [st.Page(script, title=page_title(key, lang), icon=icon, url_path=url,
-                     default=(i == 0)) for i, (key, script, icon, url) in enumerate(PAGES)]
-    page = st.navigation(pages)
+    page = st.navigation(list(_pages(lang).values()))
     st.sidebar.caption(t("app.title", lang))
     if page.url_path != "data" and not current.has_data():
         ui.empty_database(lang)

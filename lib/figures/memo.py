@@ -162,6 +162,22 @@ def remembered_per_object(fn: Callable[[Any], T]) -> Callable[[Any], T]:
     return wrapper
 
 
+# The last good result of a question that may fail (the meeting-room display's figures while the
+# database is down), kept per process under a caller's key; replaced, never computed here.
+_KEPT = _Store("lib.figures.memo.kept", "kept")
+_STORES.append(_KEPT)
+
+
+def keep(key: Any, value: Any) -> None:
+    """Keep ``value`` as the last good result under ``key`` (shared by every session)."""
+    _KEPT.put(key, value)
+
+
+def kept(key: Any) -> Any:
+    """The last good result kept under ``key``, or None."""
+    return _KEPT.get(key)[1]
+
+
 def forget(kinds: tuple[str, ...] = ("figure", "part", "view")) -> None:
     """Empty the stores of these kinds (a load in this process; the benchmark's cold runs)."""
     for store in _STORES:
@@ -176,4 +192,4 @@ def forget_figures(keep_parts: bool = False) -> None:
 
 def clear_all() -> None:
     """Forget everything remembered in this process."""
-    forget()
+    forget(("figure", "part", "view", "kept"))

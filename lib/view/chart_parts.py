@@ -136,7 +136,7 @@ def value_labels(data: pd.DataFrame, encodings: Mapping[str, Any], large: bool, 
         if not (data[slot_col] == slot).any():
             continue
         color: Any = (alt.Color(field=ink_col, type="nominal", scale=None) if inside
-                      else alt.value(theme.TEXT))
+                      else alt.value(theme.palette(large).text))
         enc = dict(encodings, text=alt.Text(field=label_col, type="nominal"), color=color)
         if opacity is not None:
             enc["opacity"] = opacity
@@ -185,6 +185,8 @@ def finished(chart: alt.TopLevelMixin, title: str | None, large: bool, *, rows: 
         props["autosize"] = alt.AutoSizeParams(type=fit, contains="padding")
     if rows <= 2000:
         props["usermeta"] = theme.USERMETA
+    if large:
+        props["background"] = theme.palette(large).background
     return chart.properties(**props)
 
 
@@ -193,12 +195,14 @@ def band_height(n: int, step: int) -> int:
     return max(1, n) * step
 
 
-def colors_for(keys: Sequence[str], colors: Sequence[str] | None) -> list[str]:
+def colors_for(keys: Sequence[str], colors: Sequence[str] | None,
+               large: bool = False) -> list[str]:
     if colors is not None:
         return list(colors)
-    picked = [theme.color_for(k, default=None) for k in keys]
+    picked = [theme.color_for(k, default=None, large=large) for k in keys]
     if None in picked or len(set(picked)) < len(picked):
-        return [theme.CATEGORICAL[i % len(theme.CATEGORICAL)] for i in range(len(keys))]
+        return [theme.on_display(theme.CATEGORICAL[i % len(theme.CATEGORICAL)], large)
+                for i in range(len(keys))]
     return [c for c in picked if c is not None]
 
 

@@ -79,9 +79,10 @@ def ranked_bars(df: pd.DataFrame, unit_col: str, value_col: str, *, value_kind: 
     data["_tip"] = [full_formatter(kind, lang)(v) for v in data[value_col]]
     data["_label"] = [short_formatter(kind, lang)(v) for v in data[value_col]]
     s = theme.sizes(large)
-    base_color = color or theme.color_for(value_col, default=None) or theme.color_for(kind)
+    base_color = (color or theme.color_for(value_col, default=None, large=large)
+                  or theme.color_for(kind, large=large))
     names = [] if highlight is None else [highlight] if isinstance(highlight, str) else list(highlight)
-    lit = theme.highlight_for(base_color)
+    lit = theme.highlight_for(base_color, large)
     data["_slot"] = label_slots(data[value_col])
     data["_ink"] = [ink_on(lit if u in names else base_color) for u in data[unit_col]]
     domain = value_domain(data[value_col])
@@ -156,7 +157,7 @@ def trend(df: pd.DataFrame, day_col: str, value_cols: Sequence[str], labels: Map
     y = alt.Y(field="_value", type="quantitative", scale=alt.Scale(zero=True),
               axis=value_axis(kind, lang, large))
     color = alt.Color(field="_series", type="nominal",
-                      scale=alt.Scale(domain=names, range=colors_for(value_cols, colors)),
+                      scale=alt.Scale(domain=names, range=colors_for(value_cols, colors, large)),
                       legend=theme.legend(large, title=None, columns=2 if len(value_cols) > 2 else 0)
                       if len(value_cols) > 1 else None)
     tooltip = [alt.Tooltip(field="_series", type="nominal", title=t("chart.series", lang)),
@@ -309,7 +310,7 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
     data["_amount_label"] = [fmt_short(v, lang, rupee=True) for v in data[amount_col]]
     order = [str(b) for b in data[band_label_col]]
     s = theme.sizes(large)
-    width = 300 if large else 220
+    width = 720 if large else 220  # large: half of a 1920 px wall screen each
     count_title = count_title or t("kpi.negative_balance", lang)
     amount_title = amount_title or t("kpi.arrears_inr", lang)
     tooltip = [alt.Tooltip(field=field_ref(band_label_col), type="nominal", title=t("band.title", lang)),
@@ -335,8 +336,10 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
             title=theme.title(heading, large), width=width,
             height=band_height(len(data), s.bar_step + 6))
 
-    counts = panel(count_col, "int", "_count_label", theme.NEGATIVE, count_title, True)
-    amounts = panel(amount_col, "inr", "_amount_label", theme.RECHARGE, amount_title, False)
+    counts = panel(count_col, "int", "_count_label", theme.on_display(theme.NEGATIVE, large),
+                   count_title, True)
+    amounts = panel(amount_col, "inr", "_amount_label", theme.on_display(theme.RECHARGE, large),
+                    amount_title, False)
     chart = alt.hconcat(counts, amounts, spacing=24 if large else 16).resolve_scale(y="shared")
     return finished(chart, title, large, rows=4 * len(data), subtitle=subtitle, fit="pad")
 

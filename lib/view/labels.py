@@ -401,8 +401,25 @@ _TOPICS = {
     "data.kind.targets": ("Targets", "लक्ष्य"),
 }
 
+# The meeting-room display (pages/display.py): slide names, freshness, stale and offline notes.
+_DISPLAY = {
+    "display.slide.kpis": ("Headline figures", "मुख्य आँकड़े"),
+    "display.slide.league": ("League table", "रैंकिंग तालिका"),
+    "display.slide.trend": ("Campaign day by day", "अभियान – दिन-प्रतिदिन"),
+    "display.slide.negative": ("Negative balance and arrears", "निगेटिव बैलेंस एवं बकाया"),
+    "display.slide.ce": ("Chief-engineer leaderboard", "मुख्य अभियंता रैंकिंग"),
+    "display.slide.desks": ("Help-desk backlog", "हेल्प डेस्क पर लंबित शिकायतें"),
+    "display.next": ("Next: {name}", "अगला: {name}"),
+    "display.fresh": ("Data to {date}, loaded {time} IST", "{date} तक का डेटा, {time} IST पर लोड"),
+    "display.stale": ("Data is over {hours} hours old", "डेटा {hours} घंटे से अधिक पुराना है"),
+    "display.down": ("Not updated since {time}: the database cannot be reached, retrying",
+                     "{time} से अद्यतन नहीं: डेटाबेस उपलब्ध नहीं, पुनः प्रयास जारी"),
+    "display.no_figures": ("The database cannot be reached; retrying", "डेटाबेस उपलब्ध नहीं; पुनः प्रयास जारी"),
+    "display.ignored": ("Ignored in the link:", "लिंक में छोड़ा गया:"),
+}
+
 _SECTIONS = (_APP, _PAGES, _KPIS, _KPI_HELP, _LEVELS, _VOCABS, _BANDS, _FILTERS, _MESSAGES,
-             _DOWNLOADS, _UNITS, _CHART, _OVERVIEW, _ZONES_CE, _TOPICS)
+             _DOWNLOADS, _UNITS, _CHART, _OVERVIEW, _ZONES_CE, _TOPICS, _DISPLAY)
 
 
 def _build(sections: tuple[dict[str, tuple[str, str]], ...]) -> dict[str, dict[str, str]]:

@@ -108,6 +108,36 @@ NORMAL = Sizes(label=13, axis_title=14, title=17, subtitle=14, mark_text=13, leg
 LARGE = Sizes(label=20, axis_title=20, title=28, subtitle=20, mark_text=20, legend=20,
               bar_step=42, label_limit=380, line_width=5, point_size=160)
 
+# The meeting-room display (``large``): a dark, high-contrast look, read from 4-6 m. Colours are
+# the Okabe-Ito colour-blind-safe set lightened for a dark ground; "bad" is orange and "good" sky
+# blue, never a red/green pair.
+DARK_BACKGROUND = "#0B1220"
+DARK_SURFACE = "#16213A"
+DARK_TEXT = "#F5F7FA"
+DARK_MUTED = "#C3CDD9"
+DARK_GRID = "#2E3B52"
+DISPLAY_COLORS: dict[str, str] = {
+    PRIMARY: "#A5B4FC", NEGATIVE: "#E69F00", POSITIVE: "#56B4E9", VERIFICATION: "#CC79A7",
+    APP: "#3CC7A8", "#4DB6AC": "#3CC7A8", RECHARGE: "#F0E442", COMPLAINT: "#D9A679",
+    "#5C6BC0": "#A5B4FC", MUTED: "#9AA5B1",
+}
+DISPLAY_HIGHLIGHT = "#FFFFFF"
+DISPLAY_BANNER = "#FFD166"  # stale / offline banners: dark ink on amber
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Ground and ink colours of one look (the pages', or the meeting-room display's)."""
+
+    background: str
+    text: str
+    muted: str
+    grid: str
+
+
+LIGHT = Palette(BACKGROUND, TEXT, MUTED, GRID)
+DARK = Palette(DARK_BACKGROUND, DARK_TEXT, DARK_MUTED, DARK_GRID)
+
 # Embed options: SVG text re-renders when the web font arrives (canvas would keep the fallback).
 USERMETA: dict[str, Any] = {"embedOptions": {"renderer": "svg"}}
 
@@ -117,25 +147,39 @@ def sizes(large: bool = False) -> Sizes:
     return LARGE if large else NORMAL
 
 
-def color_for(key: str | None, default: str | None = PRIMARY) -> str | None:
+def palette(large: bool = False) -> Palette:
+    """Ground and ink colours: the pages' light look, or the display's dark one when ``large``."""
+    return DARK if large else LIGHT
+
+
+def on_display(color: str | None, large: bool = True) -> str | None:
+    """A colour as the dark meeting-room display shows it (unchanged when not ``large``)."""
+    if color is None or not large:
+        return color
+    return DISPLAY_COLORS.get(color.upper(), color)
+
+
+def color_for(key: str | None, default: str | None = PRIMARY, large: bool = False) -> str | None:
     """Colour of a metric (KPI key) or value kind ("int", "inr", "pct", "hours")."""
     if key is None:
-        return default
-    return METRIC_COLORS.get(key) or KIND_COLORS.get(key) or default
+        return on_display(default, large)
+    return on_display(METRIC_COLORS.get(key) or KIND_COLORS.get(key) or default, large)
 
 
-def highlight_for(base: str) -> str:
+def highlight_for(base: str, large: bool = False) -> str:
     """The highlight colour that stands out against bars of colour ``base``."""
+    if large:
+        return DISPLAY_HIGHLIGHT
     return HIGHLIGHT_ALT if base.upper() in (RECHARGE, HIGHLIGHT, "#F2B705") else HIGHLIGHT
 
 
 def axis(large: bool = False, **kwargs: Any) -> alt.Axis:
     """An axis in the house style: readable sizes, horizontal labels; kwargs override."""
-    s = sizes(large)
+    s, p = sizes(large), palette(large)
     props: dict[str, Any] = {
-        "labelFont": FONT, "labelFontSize": s.label, "labelColor": TEXT, "labelAngle": 0,
-        "titleFont": FONT, "titleFontSize": s.axis_title, "titleColor": TEXT,
-        "titleFontWeight": 600, "gridColor": GRID, "domainColor": MUTED, "tickColor": MUTED,
+        "labelFont": FONT, "labelFontSize": s.label, "labelColor": p.text, "labelAngle": 0,
+        "titleFont": FONT, "titleFontSize": s.axis_title, "titleColor": p.text,
+        "titleFontWeight": 600, "gridColor": p.grid, "domainColor": p.muted, "tickColor": p.muted,
         "labelPadding": 6, "labelOverlap": True,
     }
     props.update(kwargs)
@@ -144,10 +188,10 @@ def axis(large: bool = False, **kwargs: Any) -> alt.Axis:
 
 def legend(large: bool = False, **kwargs: Any) -> alt.Legend:
     """A legend in the house style (top by default); kwargs override."""
-    s = sizes(large)
+    s, p = sizes(large), palette(large)
     props: dict[str, Any] = {
-        "labelFont": FONT, "labelFontSize": s.legend, "labelColor": TEXT, "labelLimit": 400,
-        "titleFont": FONT, "titleFontSize": s.legend, "titleColor": TEXT, "orient": "top",
+        "labelFont": FONT, "labelFontSize": s.legend, "labelColor": p.text, "labelLimit": 400,
+        "titleFont": FONT, "titleFontSize": s.legend, "titleColor": p.text, "orient": "top",
         "symbolSize": 200 if large else 120, "symbolStrokeWidth": 3,
     }
     props.update(kwargs)
@@ -157,20 +201,21 @@ def legend(large: bool = False, **kwargs: Any) -> alt.Legend:
 def title(text: str | Sequence[str], large: bool = False,
           subtitle: str | Sequence[str] | None = None) -> alt.TitleParams:
     """A chart title, left-aligned, with an optional subtitle."""
-    s = sizes(large)
+    s, p = sizes(large), palette(large)
     props: dict[str, Any] = {
         "text": text, "anchor": "start", "font": FONT, "fontSize": s.title, "fontWeight": 600,
-        "color": TEXT, "offset": 10, "limit": 0,
+        "color": p.text, "offset": 10, "limit": 0,
     }
     if subtitle:
         props.update(subtitle=subtitle, subtitleFont=FONT, subtitleFontSize=s.subtitle,
-                     subtitleColor=MUTED)
+                     subtitleColor=p.muted)
     return alt.TitleParams(**props)
 
 
 def text_style(large: bool = False, **kwargs: Any) -> dict[str, Any]:
     """Keyword arguments for ``mark_text`` in the house style (value labels)."""
-    props: dict[str, Any] = {"font": FONT, "fontSize": sizes(large).mark_text, "color": TEXT}
+    props: dict[str, Any] = {"font": FONT, "fontSize": sizes(large).mark_text,
+                             "color": palette(large).text}
     props.update(kwargs)
     return props
 
@@ -190,3 +235,33 @@ def vega_config(large: bool = False) -> dict[str, Any]:
         "range": {"category": list(CATEGORICAL), "ramp": list(SEQUENTIAL)},
         "mark": {"color": PRIMARY},
     }
+
+
+def display_css() -> str:
+    """The meeting-room display's look where Streamlit has no option: no header, a dark ground,
+    type for a room (figures 76 px, no text under 18 px). Constants only, never data."""
+    p = DARK
+    return f"""
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stStatusWidget"] {{ display: none !important; }}
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
+  background: {p.background}; color: {p.text}; }}
+[data-testid="stMainBlockContainer"] {{ max-width: none; padding: 20px 40px 8px 40px; }}
+[data-testid="stMarkdownContainer"] p {{ color: {p.text}; font-size: 26px; }}
+[data-testid="stHeading"] h2, [data-testid="stHeading"] h2 * {{
+  color: {p.text}; font-size: 44px; padding: 0; }}
+[data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * {{
+  color: {p.muted}; font-size: 26px; }}
+[data-testid="stText"], [data-testid="stText"] * {{ color: {p.muted}; font-size: 20px; }}
+[data-testid="stMetric"] {{ background: {DARK_SURFACE}; border-color: {p.grid}; padding: 16px 24px; }}
+[data-testid="stMetricLabel"], .stApp [data-testid="stMetricLabel"] * {{
+  font-size: 30px; color: {p.muted}; }}
+[data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * {{
+  font-size: 76px; line-height: 1.15; color: {p.text}; }}
+[data-testid="stMetricDelta"] {{ font-size: 26px; }}
+.stApp [data-testid="stMetricDelta"] * {{ font-size: 26px; color: inherit; }}
+[data-testid="stAlertContainer"] {{ background: {DISPLAY_BANNER}; }}
+.stApp [data-testid="stAlertContainer"] p, .stApp [data-testid="stAlertContainer"] * {{
+  color: {p.background}; font-size: 28px; font-weight: 600; }}
+"""

@@ -58,6 +58,20 @@ def ensure_frame() -> None:
         st.rerun()
 
 
+def is_requested(page: st.Page, pages: Sequence[st.Page]) -> bool:
+    """Whether this run is for ``page``: the frame asks before it builds the navigation (the
+    meeting-room display builds it hidden and draws no sidebar). Mirrors how st.navigation
+    picks the page: by the page hash the browser sent, else by the URL path."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return False
+    manager = ctx.pages_manager
+    wanted = manager.intended_page_script_hash
+    if wanted and wanted in {p._script_hash for p in pages}:
+        return wanted == page._script_hash
+    return manager.intended_page_name == page.url_path
+
+
 def current_filters() -> Filters:
     """The filters the frame drew for this rerun."""
     ensure_frame()
