@@ -5,7 +5,7 @@ opens ``--screens`` Playwright pages on ``/display?seconds=...`` and counts slid
 first; reports the server's resident memory and each page's JS heap (CDP
 ``Performance.getMetrics``) at the start, after 100 rotations and at the end.
 
-    python scripts/display_soak.py --rotations 60 [--screens 3] [--seconds 5] [--db URL]
+    python -m lib.tools.display_soak --rotations 60 [--screens 3] [--seconds 5] [--db URL]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # lib/tools/ -> the repository
 CHROMIUM = "/usr/bin/chromium"
 HEADING = '[data-testid="stHeading"]'
 
@@ -54,7 +54,6 @@ def heap_mb(cdp) -> float:
 
 
 def _fixture_db(folder: Path) -> str:
-    sys.path.insert(0, str(ROOT))
     from lib.data.importer import load_paths
     from tests import fixtures
 
