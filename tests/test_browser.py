@@ -156,6 +156,14 @@ def test_account_list_downloads_as_csv_with_bom(server, page):
     page.goto(server + "/negative_balance?account_area=A1")
     _settle(page, "h1")
     buttons = page.locator('[data-testid="stDownloadButton"]', has_text="Download CSV")
+    # On a loaded machine the account list's table can arrive after the script reports idle:
+    # wait until the count of download buttons stops changing.
+    seen = -1
+    for _ in range(30):
+        if buttons.count() == seen:
+            break
+        seen = buttons.count()
+        page.wait_for_timeout(500)
     buttons.last.scroll_into_view_if_needed()
     with page.expect_download(timeout=30_000) as info:
         buttons.last.click()
