@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from lib.data import schema
 from lib.data.engine import get_engine
 from lib.data.importer import load_paths
 from lib.data.schema import activities, balances, complaints, consumers, hierarchy, recharges
@@ -186,3 +187,20 @@ def test_a_load_is_seen_at_once_by_remembered_figures(db_url, tmp_path):
     after = kpis(engine, Scope(), period)
     assert after["recharge_count"] == before["recharge_count"] + 1
     assert after["recharge_inr"] == pytest.approx(before["recharge_inr"] + 250.0)
+
+
+def test_a_date_years_away_is_refused_not_rolled_up_day_by_day(db_url, tmp_path):
+    """A mistyped year must not make ten years of daily rows: the load is refused, nothing
+    changes, and the report says which dates."""
+    assert load_paths([F.write_fixture(tmp_path / "fx")], url=db_url).ok
+    engine = get_engine(db_url)
+    before = {t.name: len(_table(engine, t)) for t in (balances, schema.r_balance_daily)}
+    account = sorted(_table(engine, consumers)["account_no"])[0]
+    extra = tmp_path / "typo"
+    extra.mkdir()
+    (extra / "balances.csv").write_text("account_no,as_of,balance_inr\n"
+                                        f"{account},2036-02-03,-10.00\n", encoding="utf-8")
+    result = load_paths([extra], url=db_url)
+    assert not result.ok
+    assert "2036-02-03" in result.report() and "mistyped year" in result.report()
+    assert {t.name: len(_table(engine, t)) for t in (balances, schema.r_balance_daily)} == before

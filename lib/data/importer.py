@@ -157,7 +157,7 @@ class _Load:
                         staging.drop_all(conn, checkfirst=False)  # SQLite keeps temp tables
                     load_id = self._record(conn, source, landed=True)
                     self._progress(0.95, "rebuilding rollups")
-                    rebuild_and_bump_version(conn, self._progress)
+                    rebuild_and_bump_version(conn, self._progress, staged)
                     return load_id
             except _Rejected:
                 return None

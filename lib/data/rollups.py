@@ -38,6 +38,9 @@ from lib.data.schema import (
 CHUNK_CELLS = 1_000_000  # accounts x days held at once: bounds memory at any size
 INSERT_BATCH = 20_000
 FOLD_EVERY = 16  # chunks of per-chunk counts kept before they are summed into one frame
+# Day patterns and daily balance rollups follow the calendar span from the first to the last
+# date, so one mistyped year (2036) would make years of rows: a load spanning more is refused.
+MAX_SPAN_DAYS = 731
 
 Progress = Callable[[float, str], None]
 
@@ -65,7 +68,16 @@ def _day_range(conn: Connection, column) -> tuple[date, int] | None:
     if low is None:
         return None
     low, high = _as_date(low), _as_date(high)
-    return low, (high - low).days + 1
+    span = (high - low).days + 1
+    if span > MAX_SPAN_DAYS:
+        raise SpanTooLong(f"{column.table.name} would span {low} to {high} ({span:,} days); the "
+                          f"dashboard keeps at most {MAX_SPAN_DAYS} days from the first date. "
+                          f"Check the dates in the file (a mistyped year?)")
+    return low, span
+
+
+class SpanTooLong(ValueError):
+    """The dates of a table span more days than the rollups hold."""
 
 
 def _as_date(value) -> date:

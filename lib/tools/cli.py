@@ -5,6 +5,8 @@
     python -m lib.cli kpis [--db URL] --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--json]
     python -m lib.cli demo [--db URL] [--consumers N]
     python -m lib.cli bench --consumers N [--days D] [--db URL] [--json FILE]
+    python -m lib.cli rebuild [--db URL]
+    python -m lib.cli watch INBOX [--db URL] [--once] [--interval SECONDS]
     python -m lib.cli brief --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--lang en|hi]
         [--campaign ID] [--db URL] --out FILE.pdf [--png FILE.png]
 """
@@ -85,7 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     brief.add_argument("--png", type=Path, metavar="FILE.png")
     brief.set_defaults(func=cmd_brief)
+    _operations(sub)
     return parser
+
+
+def _operations(sub) -> None:
+    """Declare the operator's commands: rebuild and watch."""
+    rebuild = sub.add_parser("rebuild", help="recompute every rollup from the raw tables (repair)")
+    rebuild.add_argument("--db")
+    rebuild.set_defaults(func=cmd_rebuild)
+
+    watch = sub.add_parser("watch", help="load files and folders dropped into an inbox folder")
+    watch.add_argument("inbox", type=Path)
+    watch.add_argument("--db")
+    watch.add_argument("--once", action="store_true", help="process what is there, then exit")
+    watch.add_argument("--interval", type=float, default=10.0,
+                       help="seconds between polls (default 10)")
+    watch.set_defaults(func=cmd_watch)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -164,6 +182,25 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from lib.tools.brief import command
 
     return command(args)
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Rebuild every rollup in one transaction (loads wait for it)."""
+    from lib.data.engine import get_engine
+    from lib.data.load_apply import full_rebuild
+
+    started = time.perf_counter()
+    with get_engine(args.db).begin() as conn:
+        full_rebuild(conn, _print_progress)
+    print(f"\nrollups rebuilt in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Watch an inbox folder (lib.tools.watch)."""
+    from lib.tools.watch import watch
+
+    return watch(args.inbox, url=args.db, once=args.once, interval=args.interval)
 
 
 def _print_progress(fraction: float, message: str) -> None:
