@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from lib.view.labels_numbers import NUMBERS
+
 LANGS = ("en", "hi")
 LANG_NAMES = {"en": "English", "hi": "हिन्दी"}
 
@@ -419,7 +421,7 @@ _DISPLAY = {
 }
 
 _SECTIONS = (_APP, _PAGES, _KPIS, _KPI_HELP, _LEVELS, _VOCABS, _BANDS, _FILTERS, _MESSAGES,
-             _DOWNLOADS, _UNITS, _CHART, _OVERVIEW, _ZONES_CE, _TOPICS, _DISPLAY)
+             _DOWNLOADS, _UNITS, _CHART, _OVERVIEW, _ZONES_CE, _TOPICS, _DISPLAY, NUMBERS)
 
 
 def _build(sections: tuple[dict[str, tuple[str, str]], ...]) -> dict[str, dict[str, str]]:
