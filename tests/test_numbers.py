@@ -95,3 +95,13 @@ def test_a_period_without_data_says_so_and_shows_nothing_else(app, lang):
     words = "No data for this period" if lang == "en" else "इस अवधि"
     assert any(words in i.value for i in at.info)
     assert not at.metric and not at.dataframe
+
+
+def test_count_axes_have_whole_number_ticks():
+    import pandas as pd
+
+    from lib.view import charts
+
+    days = pd.DataFrame({"day": pd.to_datetime(["2026-02-03", "2026-02-04"]), "n": [1, 2]})
+    spec = charts.trend(days, "day", ["n"], {"n": "N"}, value_kind="int").to_dict(validate=False)
+    assert '"tickMinStep": 1' in __import__("json").dumps(spec)
