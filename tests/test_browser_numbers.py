@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 SIZES = ((1366, 768), (1920, 1080))
 # the tile's parts whose text must not be cut
 TILE_PARTS = ('[data-testid="stMetricValue"], [data-testid="stMetricLabel"], '
-              '[data-testid="stMetricDelta"]')
+              '[data-testid="stMetric"] [data-testid^="stMetricDelta"], '
+              '[data-testid="stMetric"] [data-testid="stMetricDelta"] ~ *')
 
 
 def test_the_page_asks_only_its_own_server(server, browser):

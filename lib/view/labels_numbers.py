@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 NUMBERS: dict[str, tuple[str, str]] = {
-    "tile.change_since": ("change since {day}", "{day} से बदलाव"),
-    "tile.day_vs_day": ("{last} vs {before}, per day", "{last} बनाम {before}, प्रतिदिन"),
+    "tile.change_since": ("since {day}", "{day} से"),
+    "tile.day_vs_day": ("day, vs {before}", "दैनिक, {before} से"),
     "tile.help_stock": (
         "Badge: the change from {before} to {last} (the day chart's last two days).",
         "बैज: {before} से {last} तक का बदलाव (दैनिक चार्ट के अंतिम दो दिन)।"),

@@ -78,7 +78,7 @@ def kpi_tile(figures: pd.DataFrame, key: str, lang: str, *, inverse: bool | None
         description = t("tile.change_since", lang, day=before)
         explain = t("tile.help_stock", lang, before=before, last=last)
     else:
-        description = t("tile.day_vs_day", lang, last=last, before=before)
+        description = t("tile.day_vs_day", lang, before=before)
         explain = t("tile.help_flow", lang, before=before, last=last,
                     v_last=_value_text(row["last"], kind, lang),
                     v_before=_value_text(row["previous"], kind, lang))
