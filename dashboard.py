@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from altair.utils.schemapi import disable_debug_mode
 
@@ -24,6 +26,8 @@ PAGES = (
     ("data", "pages/data.py", ":material/database:", "data"),
     ("display", "pages/display.py", ":material/tv:", "display"),
 )
+# The tab icon is a file of ours: a ":material/…:" icon would be fetched from a font server.
+ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 DISPLAY = "display"  # the meeting-room display: no chrome, no sidebar, navigation hidden
 
 
@@ -40,11 +44,11 @@ def run() -> None:
     if ui.is_requested(pages[DISPLAY], list(pages.values())):
         # The wall screen: its own parameters (lib.view.display), no sidebar, no page menu.
         st.set_page_config(page_title=page_title(DISPLAY, current_lang()),
-                           page_icon=":material/bolt:", layout="wide",
+                           page_icon=ICON, layout="wide",
                            initial_sidebar_state="collapsed")
         st.navigation(list(pages.values()), position="hidden").run()
         return
-    st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=":material/bolt:",
+    st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=ICON,
                        layout="wide")
     lang = language_switch()
     page = st.navigation(list(_pages(lang).values()))

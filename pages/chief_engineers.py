@@ -10,7 +10,6 @@ from lib.view.labels import kpi_label, level_label, t
 CARD_KEYS = ("negative_balance", "arrears_inr", "otp_verified", "app_downloaded")
 TILE_KEYS = ("negative_balance", "arrears_inr", "negative_cleared", "otp_verified",
              "app_downloaded", "verification_coverage", "app_coverage", "complaints_open")
-INVERSE = ("negative_balance", "arrears_inr", "complaints_open")
 COMPARE = ("negative_balance", "arrears_inr", "negative_cleared", "otp_verified",
            "app_downloaded", "score")
 TABLE_KEYS = ("consumers", "negative_balance", "arrears_inr", "negative_cleared", "otp_verified",
@@ -71,7 +70,7 @@ scope = here.scope(f.scope)
 name = drill.unit_names(tree, here.level, lang)[here.code]
 st.subheader(t("ce.figures_of", lang, name=name))
 fig = current.tile_figures(scope, f.period, f.campaign_id)
-ui.tiles([ui.kpi_tile(fig, k, lang, inverse=k in INVERSE) for k in TILE_KEYS])
+ui.tiles([ui.kpi_tile(fig, k, lang) for k in TILE_KEYS])
 
 child, notices = here.child_level, []
 st.subheader(t("ce.units_of", lang, units=level_label(child, lang, plural=True), name=name))

@@ -59,7 +59,7 @@ ui.ensure_frame()
 filters = st.session_state.get("filters")
 lang = filters.lang if filters else current_lang()
 if filters:
-    ui.page_header("data", filters)
+    ui.page_header("data", filters, needs_data=False)
 else:
     st.title(page_title("data", lang))
 

@@ -26,8 +26,8 @@ if desks.empty and not fig.loc[COUNTS, "value"].any():
     st.stop()
 ui.tiles([ui.kpi_tile(fig, "complaints_received", lang),
           ui.kpi_tile(fig, "complaints_resolved", lang),
-          ui.kpi_tile(fig, "complaints_open", lang, inverse=True),
-          ui.kpi_tile(fig, "resolution_hours_median", lang, inverse=True)])
+          ui.kpi_tile(fig, "complaints_open", lang),
+          ui.kpi_tile(fig, "resolution_hours_median", lang)])
 
 st.subheader(t("topic.day_by_day", lang))
 days = current.daily(f.scope, f.period)

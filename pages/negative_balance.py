@@ -17,8 +17,8 @@ ui.page_header("negative_balance", f)
 notices: list[str] = []
 
 fig = ui.tile_figures_or_stop(f)
-ui.tiles([ui.kpi_tile(fig, "negative_balance", lang, inverse=True),
-          ui.kpi_tile(fig, "arrears_inr", lang, inverse=True),
+ui.tiles([ui.kpi_tile(fig, "negative_balance", lang),
+          ui.kpi_tile(fig, "arrears_inr", lang),
           replace(ui.kpi_tile(fig, "negative_at_start", lang), delta=None),  # fixed by the period
           ui.kpi_tile(fig, "negative_cleared", lang)])
 

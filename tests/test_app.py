@@ -50,8 +50,8 @@ def test_overview_tiles_show_the_hand_worked_figures(app):
     shown = metrics(at)
     assert shown["Negative-balance consumers"] == ("5", "-2")  # 7 on 03 Feb
     assert shown["Arrears"][0] == "₹37,220"
-    assert shown["Negative cleared"] == ("3", "+2")  # 1 by 03 Feb
-    assert shown["OTP verified"] == ("3", "+2")
+    assert shown["Negative cleared"] == ("3", "+1")  # 2 cleared on 04 Feb, 1 on 03 Feb
+    assert shown["OTP verified"] == ("3", "+1")  # 2 on 04 Feb, 1 on 03 Feb
     assert shown["App downloads"][0] == "2"
     assert shown["Verification coverage"][0] == "40.0%"
     assert shown["App coverage"][0] == "30.0%"
@@ -61,7 +61,8 @@ def test_overview_tiles_show_the_hand_worked_figures(app):
     assert shown["Smart App share of recharges"][0] == "1.1%"
     captions = [c.value for c in at.caption]
     assert "Day before the period: 6" in captions
-    assert "30.0% of target (10)" in captions  # OTP: 3 of 8 + 2 (finest level wins)
+    # OTP: 3 of 8 + 2 (finest level wins), for the whole campaign
+    assert "Campaign 02 Feb–04 Feb: 30.0% of target (10)" in captions
     assert any("02 Feb 2026 – 04 Feb 2026" in c and "as of 04 Feb 2026" in c for c in captions)
 
 

@@ -239,7 +239,7 @@ def test_heatmap_units_by_days_with_text():
     assert rect["encoding"]["color"]["scale"]["range"] == list(theme.SEQUENTIAL)
     assert text["encoding"]["text"]["field"] == "_label"
     rows = {(r["unit"], r["_day"]): r for r in _rows(spec)}
-    assert rows[("B", "04 Feb 2026")]["_label"] == "8 lakh"
+    assert rows[("B", "04 Feb 2026")]["_label"] == "8.00 lakh"
     assert rows[("A", "02 Feb 2026")]["_tip"] == "2,00,000"
     _assert_readable(spec)
 
@@ -267,7 +267,7 @@ def test_stacked_share_bars_per_category_with_shares():
     rows = {r["channel"]: r for r in _rows(spec)}
     assert rows["UPI"]["_share_tip"] == "60.0%"
     assert rows["UPI"]["_tip"] == "₹90,00,000"
-    assert rows["UPPCL Smart App"]["_label"] == "30.0% · ₹45 lakh"
+    assert rows["UPPCL Smart App"]["_label"] == "30.0% · ₹45.00 lakh"
     _assert_readable(spec)
 
 
@@ -297,7 +297,7 @@ def test_bands_chart_counts_and_rupees_side_by_side_in_band_order():
     assert "करोड़" in right_bar["encoding"]["x"]["axis"]["labelExpr"]
     rows = {r["band"]: r for r in _rows(spec)}
     assert rows["₹1,000 तक"]["_count_tip"] == "12,000"
-    assert rows["₹5,001–25,000"]["_amount_label"] == "₹3.5 करोड़"
+    assert rows["₹5,001–25,000"]["_amount_label"] == "₹3.50 करोड़"
     assert rows["₹5,001–25,000"]["_amount_tip"] == "₹3,50,00,000"
     assert left["title"]["text"] == "निगेटिव बैलेंस उपभोक्ता"
     _assert_readable(spec)

@@ -72,9 +72,11 @@ def test_fmt_inr_full_rupees():
     (22_400_000, False, "2.24 crore", "2.24 करोड़"),
     (788_000, False, "7.88 lakh", "7.88 लाख"),
     (788_000, True, "₹7.88 lakh", "₹7.88 लाख"),
-    (100_000, False, "1 lakh", "1 लाख"),
-    (10_000_000, False, "1 crore", "1 करोड़"),
-    (9_999_999, False, "1 crore", "1 करोड़"),  # not "100 lakh"
+    (100_000, False, "1.00 lakh", "1.00 लाख"),
+    (11_000_000, True, "₹1.10 crore", "₹1.10 करोड़"),  # one rule: always two decimals
+    (800_000, True, "₹8.00 lakh", "₹8.00 लाख"),
+    (10_000_000, False, "1.00 crore", "1.00 करोड़"),
+    (9_999_999, False, "1.00 crore", "1.00 करोड़"),  # not "100 lakh"
     (12_345_678_900, True, "₹1,234.57 crore", "₹1,234.57 करोड़"),
     (99_999, False, "99,999", "99,999"),
     (99_999, True, "₹99,999", "₹99,999"),
@@ -129,8 +131,8 @@ def test_fmt_delta_signs_and_kinds():
     assert fmt_delta(-1234, "int", "en") == "-1,234"  # ASCII minus: st.metric reads it as a fall
     assert fmt_delta(0, "int", "en") == "0"
     assert fmt_delta(1234567, "int", "hi") == "+12,34,567"
-    assert fmt_delta(-250_000, "inr", "en") == "-₹2.5 lakh"
-    assert fmt_delta(-250_000, "inr", "hi") == "-₹2.5 लाख"
+    assert fmt_delta(-250_000, "inr", "en") == "-₹2.50 lakh"
+    assert fmt_delta(-250_000, "inr", "hi") == "-₹2.50 लाख"
     assert fmt_delta(1500, "inr", "en") == "+₹1,500"
     assert fmt_delta(0.021, "pct-point", "en") == "+2.1 pp"
     assert fmt_delta(-0.021, "pct_point", "hi") == "-2.1 प्रतिशत अंक"
@@ -232,8 +234,8 @@ def test_axis_label_expr_agrees_with_fmt_short(kind, lang):
     values = [22_400_000, 788_000, 99_999, 5_000_000, 1_00_00_000, 0, -788_000]
     js = (
         "const format = (v, spec) => spec === ',' ? v.toLocaleString('en-US')"
-        " : (spec.startsWith(',') ? Number(v.toFixed(2)).toLocaleString('en-US')"
-        " : String(Number(v.toFixed(2))));\n"
+        " : (spec.startsWith(',') ? v.toLocaleString('en-US', {minimumFractionDigits: 2,"
+        " maximumFractionDigits: 2}) : v.toFixed(2));\n"
         f"const expr = {json.dumps(axis_label_expr(kind, lang))};\n"
         "const f = new Function('datum', 'format', 'abs', 'return ' + expr);\n"
         f"console.log(JSON.stringify({json.dumps(values)}.map(v => f({{value: v}}, format, Math.abs))));"

@@ -107,6 +107,11 @@ def data_as_of() -> date | None:
     return lookups.data_as_of(_engine())
 
 
+def data_span() -> tuple[date, date] | None:
+    """The first and last day of balance snapshots."""
+    return lookups.data_span(_engine())
+
+
 def data_status() -> pd.DataFrame:
     """Rows and freshness per kind of data."""
     return lookups.data_status(_engine())

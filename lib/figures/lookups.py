@@ -69,6 +69,18 @@ def hierarchy_frame(engine: Engine) -> pd.DataFrame:
 
 
 @figure
+def data_span(engine: Engine) -> tuple[date, date] | None:
+    """The first and last day of balance snapshots: the days the figures have data for."""
+    with engine.connect() as conn:
+        day0 = get_meta(conn, "balance_day0", "")
+        days = int(get_meta(conn, "balance_days", "0") or 0)
+    if not day0 or days <= 0:
+        return None
+    first = date.fromisoformat(day0)
+    return first, date.fromordinal(first.toordinal() + days - 1)
+
+
+@figure
 def data_as_of(engine: Engine) -> date | None:
     """The latest day of balance snapshots (the "as of" date of the figures)."""
     with engine.connect() as conn:

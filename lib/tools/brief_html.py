@@ -47,6 +47,7 @@ h2 {{ font-size: 12pt; margin: 5mm 0 2mm; color: {theme.PRIMARY}; }}
 .tile .value {{ font-size: 16pt; font-weight: 700; margin: 0.5mm 0; }}
 .tile .delta {{ font-size: 8.5pt; }}
 .up {{ color: {theme.POSITIVE}; }} .down {{ color: {theme.NEGATIVE}; }}
+.tile .delta .desc {{ color: {theme.MUTED}; font-size: 7.5pt; }}
 .tile .note {{ color: {theme.MUTED}; font-size: 8pt; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; }}
 th {{ text-align: left; color: {theme.MUTED}; font-weight: 400; border-bottom: 1pt solid
@@ -76,12 +77,14 @@ def _tile(tile: Tile) -> str:
     """One KPI tile: label, value, change since the previous day (coloured), progress to target."""
     good_when_up = tile.delta_color != "inverse"
     delta = tile.delta or ""
-    cls = "" if delta[:1] not in "+-" or not delta else (
+    cls = "" if delta[:1] not in "+-" or not delta or tile.delta_color == "off" else (
         "up" if (delta.startswith("+") == good_when_up) else "down")
     parts = [f'<div class="label">{escape(tile.label)}</div>',
              f'<div class="value">{escape(tile.value)}</div>']
     if delta:
-        parts.append(f'<div class="delta {cls}">{escape(delta)}</div>')
+        desc = (f' <span class="desc">{escape(tile.delta_description)}</span>'
+                if tile.delta_description else "")
+        parts.append(f'<div class="delta {cls}">{escape(delta)}{desc}</div>')
     if tile.note:
         parts.append(f'<div class="note">{escape(tile.note)}</div>')
     return '<div class="tile">' + "".join(parts) + "</div>"

@@ -152,6 +152,8 @@ def value_axis(value_kind: str, lang: str, large: bool, domain: Sequence[float] 
                 data_max: float | None = None, **kwargs: Any) -> alt.Axis:
     props: dict[str, Any] = {"labelExpr": axis_label_expr(checked_kind(value_kind), lang),
                              "tickCount": 5, "title": None}
+    if checked_kind(value_kind) in ("int", "count"):
+        props["tickMinStep"] = 1  # counts: never a tick at 0.5 consumers
     if checked_kind(value_kind) == "pct" and domain is not None:
         # Ratios: ticks at round percentages; not past 100 % unless a value is (targets beaten).
         top = domain[1] if (data_max or 0.0) > 1.0 else min(domain[1], 1.0)

@@ -42,7 +42,6 @@ SHOWN_CHARS = 40   # an ignored value is cut to this many characters on screen
 MAX_BARS = 12      # bars per chart: nothing scrolls at 1920×1080
 TILE_KEYS = ("negative_balance", "arrears_inr", "negative_cleared", "otp_verified",
              "app_downloaded", "complaints_open")
-INVERSE = ("negative_balance", "arrears_inr", "complaints_open")
 TREND_KEYS = ("otp_verified", "app_downloaded", "negative_cleared", "recharge_count")
 DESK_KEYS = ("complaints_received", "complaints_resolved", "complaints_open")
 # The database is down or unreachable (SQLAlchemy's errors; a missing SQLite folder).
@@ -287,7 +286,7 @@ class Slide:
 def _tiles(fig: pd.DataFrame, keys: Sequence[str], lang: str) -> tuple[tuple[Tile, float | None], ...]:
     out = []
     for key in keys:
-        tile = kpi_tile(fig, key, lang, inverse=key in INVERSE)
+        tile = kpi_tile(fig, key, lang)
         ach = fig.loc[key, "achievement"]
         out.append((tile, None if pd.isna(ach) else float(min(max(ach, 0.0), 1.0))))
     return tuple(out)

@@ -136,7 +136,8 @@ def fmt_inr(x: object, lang: str = "en", decimals: int = 0) -> str:
 
 
 def fmt_short(x: object, lang: str = "en", rupee: bool = False) -> str:
-    """Lakh/crore short form for tiles and axes: "2.24 crore", "₹7.88 लाख"; below a lakh in full."""
+    """Lakh/crore short form for tiles, labels and axes, always two decimals ("₹1.10 crore",
+    "₹8.00 lakh", "₹7.88 लाख"); below a lakh in full."""
     if is_missing(x):
         return DASH
     value = _dec(x)
@@ -146,13 +147,13 @@ def fmt_short(x: object, lang: str = "en", rupee: bool = False) -> str:
     if mag >= LAKH:
         lakhs = _round_half_up(mag / LAKH, 2)
         if mag >= CRORE or lakhs >= 100:  # 99,99,999 reads "1 crore", not "100 lakh"
-            body, word = _number(mag / CRORE, 2, lang, trim=True), t("unit.crore", lang)
+            body, word = _number(mag / CRORE, 2, lang), t("unit.crore", lang)
         else:
-            body, word = _number(mag / LAKH, 2, lang, trim=True), t("unit.lakh", lang)
+            body, word = _number(mag / LAKH, 2, lang), t("unit.lakh", lang)
         return f"{prefix}{body} {word}"
     rounded = _round_half_up(mag, 0)
     if rounded >= LAKH:  # 99,999.6 rounds up to a lakh
-        return f"{prefix}1 {t('unit.lakh', lang)}"
+        return f"{prefix}1.00 {t('unit.lakh', lang)}"
     if not rounded:
         return "₹0" if rupee else "0"
     return prefix + _number(rounded, 0, lang)
@@ -345,8 +346,8 @@ def axis_label_expr(kind: str, lang: str = "en") -> str:
     prefix = "'₹'" if kind == "inr" else "''"
     crore, lakh = _js_str(" " + t("unit.crore", lang)), _js_str(" " + t("unit.lakh", lang))
     v = "abs(datum.value)"
-    body = (f"({v} >= 1e7 ? format({v} / 1e7, ',.2~f') + {crore}"
-            f" : {v} >= 1e5 ? format({v} / 1e5, '.2~f') + {lakh}"
+    body = (f"({v} >= 1e7 ? format({v} / 1e7, ',.2f') + {crore}"
+            f" : {v} >= 1e5 ? format({v} / 1e5, '.2f') + {lakh}"
             f" : format({v}, ','))")
     return f"(datum.value < 0 ? '-' : '') + {prefix} + {body}"
 

@@ -22,6 +22,7 @@ from lib.view.drill import top_units, unique_names, url_choice
 from lib.view.exports import csv_bytes, xlsx_bytes
 from lib.view.filters import Filters, context_caption
 from lib.view.formats import (
+    fmt_date,
     fmt_int,
     format_frame,
 )
@@ -86,10 +87,25 @@ def with_unit_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.assign(unit=names)
 
 
-def page_header(key: str, filters: Filters) -> None:
-    """Page title and the period / scope / "as of" line."""
+def page_header(key: str, filters: Filters, *, needs_data: bool = True) -> None:
+    """Page title and the period / scope / "as of" line; a period without data stops the page."""
     st.title(page_title(key, filters.lang))
     st.caption(context_caption(filters))
+    if needs_data:
+        stop_without_data(filters)
+
+
+def stop_without_data(f: Filters) -> None:
+    """A period wholly outside the data's days says "no data for this period" and stops the page
+    (nothing else is drawn, so no figure of another period is shown)."""
+    span = current.data_span()
+    if span is None or (f.period.start <= span[1] and f.period.end >= span[0]):
+        return
+    lang = f.lang
+    st.info(t("msg.no_data_period", lang, start=fmt_date(f.period.start, lang),
+              end=fmt_date(f.period.end, lang), first=fmt_date(span[0], lang),
+              last=fmt_date(span[1], lang)), icon=":material/info:")
+    st.stop()
 
 
 def tiles(items: Sequence[Tile], per_row: int = 4) -> None:
@@ -99,7 +115,8 @@ def tiles(items: Sequence[Tile], per_row: int = 4) -> None:
         for col, tile in zip(cols, items[start:start + per_row], strict=False):
             with col:
                 st.metric(tile.label, tile.value, delta=tile.delta, help=tile.help, border=True,
-                          delta_color=tile.delta_color)
+                          delta_color=tile.delta_color, delta_arrow=tile.delta_arrow,
+                          delta_description=tile.delta_description)
                 if tile.note:
                     st.caption(tile.note)
 
