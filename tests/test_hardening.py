@@ -184,3 +184,79 @@ def test_a_far_future_date_costs_no_memory(tmp_path):
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["ok"] and out["problems"] == 2
     assert out["rss_kb"] < 600_000, out
+
+
+# --- no traceback on screen or on the command line ------------------------------------------
+
+
+def test_the_cli_prints_one_line_for_an_unexpected_error(tmp_path, monkeypatch, capsys):
+    from lib.tools import cli
+
+    def broken(args):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(cli, "cmd_kpis", broken)
+    status = cli.main(["kpis", "--from", "2026-02-01", "--to", "2026-02-02",
+                       "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err == "error: kpis failed: disk on fire second line (RuntimeError)\n"
+    assert "Traceback" not in err
+
+
+def test_the_cli_exits_non_zero_without_a_traceback_in_a_real_process(tmp_path):
+    folder = tmp_path / "nothing-here"
+    done = subprocess.run([sys.executable, "-m", "lib.cli", "kpis", "--from", "2026-02-01",
+                           "--to", "2026-02-02", "--db", f"postgresql+psycopg://nobody@127.0.0.1:1/{folder.name}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, \
+        done.stderr
+
+
+PAGE_ERROR_APP = textwrap.dedent("""
+    import streamlit as st
+    from lib.view.errors import shown_as_message
+    lang = st.query_params.get("lang", "en")
+    with shown_as_message(lang, "a test page"):
+        if st.query_params.get("do") == "stop":
+            st.write("before stop")
+            st.stop()
+        if st.query_params.get("do") == "rerun" and not st.session_state.get("rerun"):
+            st.session_state["rerun"] = True
+            st.rerun()
+        st.write("ran to " + st.query_params.get("do", "the end"))
+        if st.query_params.get("do") == "fail":
+            raise ZeroDivisionError("secret detail")
+""")
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_a_page_error_shows_one_line_in_the_language_and_is_logged(lang, monkeypatch, caplog):
+    from streamlit.testing.v1 import AppTest
+
+    from lib.view.labels import t
+
+    monkeypatch.delenv("PVVNL_RAISE_ERRORS", raising=False)
+    at = AppTest.from_string(PAGE_ERROR_APP, default_timeout=30)
+    at.query_params["lang"] = lang
+    at.query_params["do"] = "fail"
+    with caplog.at_level("ERROR", logger="lib.view"):
+        at.run()
+    assert not at.exception
+    [error] = at.error
+    prefix = t("app.error", lang, ref="@").split("@")[0]
+    assert error.value.startswith(prefix) and "secret detail" not in error.value
+    assert any("secret detail" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize(("do", "shown"), [("stop", "before stop"), ("rerun", "ran to rerun")])
+def test_stop_and_rerun_pass_through_the_wrapper(do, shown, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.delenv("PVVNL_RAISE_ERRORS", raising=False)
+    at = AppTest.from_string(PAGE_ERROR_APP, default_timeout=30)
+    at.query_params["do"] = do
+    at.run()
+    assert not at.exception and not at.error
+    assert [m.value for m in at.markdown] == [shown]

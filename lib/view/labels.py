@@ -24,6 +24,10 @@ _APP = {
                      "स्मार्ट प्री-पेड मीटर उपभोक्ता जागरूकता अभियान, पीवीवीएनएल"),
     "app.org": ("Paschimanchal Vidyut Vitran Nigam Ltd", "पश्चिमांचल विद्युत वितरण निगम लिमिटेड"),
     "app.org_short": ("PVVNL", "पीवीवीएनएल"),
+    "app.error": ("Something went wrong showing this page. Try again or change the filters; if it "
+                  "persists, tell the MIS team (reference {ref}).",
+                  "यह पृष्ठ दिखाने में त्रुटि हुई। फिर प्रयास करें या फ़िल्टर बदलें; बार-बार हो तो "
+                  "एमआईएस टीम को बताएँ (संदर्भ {ref})।"),
 }
 
 _PAGES = {
