@@ -260,3 +260,48 @@ def test_stop_and_rerun_pass_through_the_wrapper(do, shown, monkeypatch):
     at.run()
     assert not at.exception and not at.error
     assert [m.value for m in at.markdown] == [shown]
+
+
+# --- bounded periods from the URL -----------------------------------------------------------
+
+from tests import test_app  # noqa: E402
+
+fixture_db = test_app.fixture_db  # the hand-made fixture in SQLite, shared by the AppTests
+app = test_app.app  # an AppTest of the dashboard with query parameters
+
+
+def test_url_periods_are_checked_whole():
+    from lib.view.filters import url_period
+
+    as_of = date(2026, 2, 8)
+    assert url_period(["2026-02-01", "2026-02-03"], as_of) == ((date(2026, 2, 1),
+                                                                date(2026, 2, 3)), "")
+    assert url_period(["2026-02-03", "2026-02-01"], as_of)[0] == (date(2026, 2, 1),
+                                                                  date(2026, 2, 3))
+    for values, reason in [
+        (["2026-02-01"], "msg.period_two_dates"),
+        (["2026-02-01", "2026-02-02", "2026-02-03"], "msg.period_two_dates"),
+        (["2026-99-01", "2026-02-03"], "msg.period_bad_date"),
+        (["0001-01-01", "2026-02-03"], "msg.period_bad_date"),
+        (["2026-02-01", "9999-12-31"], "msg.period_bad_date"),
+        (["20260201", "2026-02-03"], "msg.period_bad_date"),
+        (["2024-01-01", "2026-02-03"], "msg.period_too_long"),
+        (["2026-03-01", "2026-03-05"], "msg.period_after_data"),
+    ]:
+        assert url_period(values, as_of) == (None, reason), values
+
+
+@pytest.mark.parametrize("dates", [["2026-99-01", "2026-02-03"], ["0001-01-01", "9999-12-31"],
+                                   ["2015-01-01", "2026-02-03"], ["2026-02-01"]])
+def test_a_bad_url_period_is_dropped_with_a_notice(app, dates):
+    import time
+
+    started = time.perf_counter()
+    at = app(dates=dates)
+    assert time.perf_counter() - started < 30
+    assert not at.exception and not at.error
+    notices = " ".join(c.value for c in at.caption)
+    assert "Ignored the period in the link" in notices
+    assert "dates=`" + ",".join(dates)[:39] in notices
+    default = app()
+    assert [m.value for m in at.metric] == [m.value for m in default.metric]
