@@ -305,3 +305,44 @@ def test_a_bad_url_period_is_dropped_with_a_notice(app, dates):
     assert "dates=`" + ",".join(dates)[:39] in notices
     default = app()
     assert [m.value for m in at.metric] == [m.value for m in default.metric]
+
+
+# --- inert exports --------------------------------------------------------------------------
+
+DANGEROUS = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx",
+             '=HYPERLINK("http://x","y")']
+
+
+def test_exports_neutralise_formulas_and_keep_numbers():
+    import io
+
+    import openpyxl
+
+    from lib.view.exports import csv_bytes, xlsx_bytes
+
+    df = pd.DataFrame({"name": DANGEROUS + ["Shastri Nagar", "-1,234.50"],
+                       "n": [-5, 1, 2, 3, 4, 5, 6, -7, 8]})
+    text = csv_bytes(df).decode("utf-8-sig")
+    rows = list(__import__("csv").reader(io.StringIO(text, newline="")))
+    assert [r[0].replace("\n", "\r") for r in rows[1:]] == ["'" + v for v in DANGEROUS] + ["Shastri Nagar",
+                                                                        "-1,234.50"]
+    assert [r[1] for r in rows[1:]] == ["-5", "1", "2", "3", "4", "5", "6", "-7", "8"]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(df))).active
+    names = [ws.cell(row=i, column=1) for i in range(2, 11)]
+    assert [c.value.replace("\n", "\r") for c in names] == ["'" + v for v in DANGEROUS] + ["Shastri Nagar",
+                                                                        "-1,234.50"]
+    assert {c.data_type for c in names} == {"s"}
+    numbers = [ws.cell(row=i, column=2).value for i in range(2, 11)]
+    assert numbers == [-5, 1, 2, 3, 4, 5, 6, -7, 8]
+
+
+def test_the_rejects_csv_neutralises_formulas(loaded, db_url, tmp_path):
+    rows = base_rows()
+    rows["balances"][0][2] = "=1+2"
+    rows["balances"][1][2] = "-₹5"
+    rows["balances"][2][2] = "@x"
+    result = load_paths([make_folder(tmp_path / "bad", rows, ("balances",))], db_url,
+                        skip_invalid=True)
+    text = Path(result.rejects_path).read_text(encoding="utf-8-sig")
+    rows_out = list(__import__("csv").DictReader(text.splitlines()))
+    assert [r["value"] for r in rows_out] == ["'=1+2", "'@x"]
