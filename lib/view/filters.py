@@ -17,7 +17,7 @@ from lib.figures import current
 from lib.figures.scope import Period, Scope
 from lib.view.formats import fmt_date
 from lib.view.labels import LANG_NAMES, LANGS, category_label, t
-from lib.view.safe import quoted
+from lib.view.safe import md_text, quoted
 from lib.view.scope_words import UNIT_KEYS, scope_words, unit_options
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -256,6 +256,6 @@ def context_caption(filters: Filters) -> str:
     lang = filters.lang
     period = t("msg.period", lang, start=fmt_date(filters.period.start, lang),
                end=fmt_date(filters.period.end, lang))
-    scope = t("msg.scope", lang, scope=scope_text(filters))
+    scope = t("msg.scope", lang, scope=md_text(scope_text(filters)))
     as_of = t("msg.as_of", lang, date=fmt_date(filters.as_of, lang)) if filters.as_of else ""
     return " · ".join(p for p in (period, scope, as_of) if p)
