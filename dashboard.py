@@ -9,6 +9,7 @@ from altair.utils.schemapi import disable_debug_mode
 
 from lib.figures import current
 from lib.view import ui
+from lib.view.errors import shown_as_message
 from lib.view.filters import current_lang, language_switch, sidebar_filters
 from lib.view.labels import page_title, t
 
@@ -61,4 +62,11 @@ def run() -> None:
     page.run()
 
 
-run()
+def main() -> None:
+    """Run the frame; an unexpected error shows one line in the chosen language, never a
+    traceback (the details go to the server log)."""
+    with shown_as_message(current_lang(), "the dashboard"):
+        run()
+
+
+main()

@@ -6,6 +6,7 @@ from lib.figures import current
 from lib.view import charts, drill, ui
 from lib.view.formats import KPI_KINDS, fmt_short, fmt_value
 from lib.view.labels import kpi_label, level_label, t
+from lib.view.safe import md_text
 
 CARD_KEYS = ("negative_balance", "arrears_inr", "otp_verified", "app_downloaded")
 TILE_KEYS = ("negative_balance", "arrears_inr", "negative_cleared", "otp_verified",
@@ -40,8 +41,8 @@ def card(row) -> None:
     """One zone: name, chief engineer, rank, headline figures and the button that opens it."""
     chosen = row.code == here.zone
     with st.container(border=True, height="stretch"):
-        st.markdown(f"#### {row.unit}")
-        st.caption(f"{t('officer.chief_engineer', lang)}: {row.chief_engineer}")
+        st.markdown(f"#### {md_text(row.unit)}")
+        st.caption(f"{t('officer.chief_engineer', lang)}: {md_text(row.chief_engineer)}")
         st.badge(t("ce.rank", lang, rank=row.rank, n=len(zones)), color="blue",
                  icon=":material/leaderboard:")
         for key in (*CARD_KEYS, "score"):
@@ -68,12 +69,13 @@ if here.zone is None:
 drill.breadcrumb(here, tree, lang)
 scope = here.scope(f.scope)
 name = drill.unit_names(tree, here.level, lang)[here.code]
-st.subheader(t("ce.figures_of", lang, name=name))
+st.subheader(t("ce.figures_of", lang, name=md_text(name)))
 fig = current.tile_figures(scope, f.period, f.campaign_id)
 ui.tiles([ui.kpi_tile(fig, k, lang) for k in TILE_KEYS])
 
 child, notices = here.child_level, []
-st.subheader(t("ce.units_of", lang, units=level_label(child, lang, plural=True), name=name))
+st.subheader(t("ce.units_of", lang, units=level_label(child, lang, plural=True),
+               name=md_text(name)))
 metric = drill.url_choice(st.segmented_control, t("ce.compare_by", lang),
                           {k: label(k) for k in COMPARE}, "ce_metric", "negative_balance",
                           notices, lang, required=True)

@@ -56,3 +56,9 @@ def db_url(request, tmp_path) -> Iterator[str]:
 def engine(db_url):
     """An engine on a fresh database of each backend, schema created."""
     return get_engine(db_url)
+
+
+@pytest.fixture(autouse=True)
+def _errors_raise(monkeypatch):
+    """AppTests see a page's exception (the frame otherwise shows a one-line message)."""
+    monkeypatch.setenv("PVVNL_RAISE_ERRORS", "1")

@@ -91,7 +91,8 @@ def test_bad_url_values_are_dropped_with_a_notice(app):
     at = app(zone="NOPE", dates="2026-99-01", campaign="X", lang="xx")
     assert not at.exception
     notices = " ".join(c.value for c in at.caption)
-    assert "zone=NOPE" in notices and "dates=2026-99-01" in notices and "campaign=X" in notices
+    assert "zone=`NOPE`" in notices and "dates=`2026-99-01`" in notices \
+        and "campaign=`X`" in notices
     assert metrics(at)["Negative-balance consumers"][0] == "5"  # whole DISCOM shown
 
 

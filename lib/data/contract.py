@@ -7,6 +7,8 @@ see docs/data-contract.md for the prose.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 CATEGORIES = ("domestic", "commercial", "industrial", "institutional", "agricultural", "other")
 ACTIVITIES = ("otp_verified", "app_downloaded", "app_trained", "contacted")
@@ -14,6 +16,20 @@ CHANNELS = ("smart_app", "upi", "counter", "bank", "other")
 COMPLAINT_CATEGORIES = ("recharge", "billing", "meter", "app", "supply", "other")
 TARGET_METRICS = ("otp_verified", "app_downloaded", "negative_cleared")
 LEVELS = ("zone", "circle", "division", "area")
+
+# Plausible values: the importer refuses a date or timestamp (its IST day) outside
+# [EARLIEST_DATE, today + LATEST_DAYS_AHEAD], and text longer than MAX_TEXT_LENGTH characters
+# (codes have their own, shorter lengths: the schema's String(n)).
+EARLIEST_DATE = date(2015, 1, 1)
+LATEST_DAYS_AHEAD = 1
+MAX_TEXT_LENGTH = 200
+
+
+def date_window(today: date | None = None) -> tuple[date, date]:
+    """The first and last day a contract date or timestamp may fall on (inclusive)."""
+    today = today or datetime.now(ZoneInfo("Asia/Kolkata")).date()
+    return EARLIEST_DATE, today + timedelta(days=LATEST_DAYS_AHEAD)
+
 
 # Dues bands by arrears in paise: (band number, lower bound exclusive, upper bound inclusive).
 # "up to ₹1,000" includes ₹1,000.00; ₹1,000.01 falls in the second band, and so on.

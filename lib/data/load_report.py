@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.contract import FILES, LOAD_ORDER
+from lib.data.inert import inert
 
 MAX_PROBLEMS = 50  # problems listed in the result; the rest are counted (and in the rejects CSV)
 
@@ -164,7 +165,7 @@ class Problems:
                              else (str(int(v)) if name == "line" else str(v)) for v in values])
             else:
                 cols.append([""] * n)
-        self._writer.writerows(zip(*cols, strict=True))
+        self._writer.writerows([[inert(v) for v in row] for row in zip(*cols, strict=True)])
 
     def problems(self) -> list[Problem]:
         """The first MAX_PROBLEMS problems, in load order, file by file, line by line."""

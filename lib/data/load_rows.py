@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data import parse, parse_values
-from lib.data.contract import FILES, VOCABULARIES
+from lib.data.contract import FILES, MAX_TEXT_LENGTH, VOCABULARIES
 from lib.data.load_files import DAY_OF, STORED_AS, FileState
 from lib.data.schema import metadata
 
@@ -19,9 +19,11 @@ PARSERS = {"account": parse_values.parse_account, "date": parse_values.parse_dat
 
 
 def _max_length(kind: str, column: str) -> int | None:
-    """The declared length of a text column (PostgreSQL enforces it, so the load checks it)."""
+    """The declared length of a code column (PostgreSQL enforces it, so the load checks it), or
+    MAX_TEXT_LENGTH for free text."""
     col = metadata.tables[kind].c.get(column)
-    return getattr(col.type, "length", None) if col is not None else None
+    length = getattr(col.type, "length", None) if col is not None else None
+    return length or MAX_TEXT_LENGTH
 
 
 def validate_chunk(fs: FileState, chunk: parse.Chunk
@@ -46,8 +48,10 @@ def _parse_columns(fs: FileState, data: pd.DataFrame
         how = spec.kinds.get(col, "text")
         if how in PARSERS:
             values, reasons = PARSERS[how](raw)
+            reasons = parse_values.explain_digits(raw, reasons)
         elif how == "timestamp":
             ts, reasons = parse_values.parse_timestamp(raw)
+            reasons = parse_values.explain_digits(raw, reasons)
             timestamps[col] = ts
             values = parse_values.format_timestamp(ts)
             stored[DAY_OF[(kind, col)]] = parse_values.format_day(ts)
@@ -115,11 +119,9 @@ def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series
     if chunk.overflow is not None:
         over = chunk.overflow > 0
         bad |= over
-        width = len(fs.source.header)
         frames.append(pd.DataFrame({"line": chunk.lines[over], "column": None, "value": None,
-                                    "reason": [f"has {n} values but the header has {width} "
-                                               "columns; a value that contains a comma must be "
-                                               "in double quotes" for n in chunk.overflow[over]]}))
+                                    "reason": [_width_reason(n, fs.source)
+                                               for n in chunk.overflow[over]]}))
     problems = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if frames:
         positions = np.searchsorted(chunk.lines, problems["line"].to_numpy())
@@ -128,6 +130,15 @@ def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series
                 problems[k] = data[k].to_numpy()[positions]
         problems = problems.sort_values("line", kind="stable")
     return problems, bad
+
+
+def _width_reason(n: int, source: parse.Source) -> str:
+    """Why a row with ``n`` values does not fit the header."""
+    if n < source.width:
+        return (f"has {n} values but the header has {source.width} columns; every row needs a "
+                "value (or an empty one between commas) for each column")
+    return (f"has {n} values but the header has {len(source.header)} columns; a value that "
+            "contains a comma must be in double quotes")
 
 
 def _add(found: list, index: pd.Index, column: str, mask: np.ndarray,

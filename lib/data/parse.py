@@ -13,6 +13,8 @@ The cell values are parsed in ``lib.data.parse_values``; its parsers are re-expo
 from __future__ import annotations
 
 import codecs
+import csv
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 200_000  # rows per chunk: bounded memory, and big enough for vectorised speed
 EXTRA_FIELDS = 4  # a row may carry this many values beyond the header and still be reported by line
 SNIFF_BYTES = 64 * 1024
+MAX_FIELD_CHARS = 1 << 20  # a CSV value longer than this is not a contract value
 
 CONTRACT_FORMATS = (".csv", ".xlsx")
 
@@ -73,6 +76,12 @@ class Source:
     extra: list[str] = field(default_factory=list)  # header names that are not contract columns
     warnings: list[str] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        """The header's columns up to its last named one (trailing empty names not counted)."""
+        named = [i for i, h in enumerate(self.header) if h]
+        return named[-1] + 1 if named else 0
 
     def chunks(self, chunk_rows: int | None = None) -> Iterator[Chunk]:
         """Stream the data rows (blank rows skipped); raises FileError on unreadable content."""
@@ -225,6 +234,7 @@ def _csv_chunks(source: Source, chunk_rows: int) -> Iterator[Chunk]:
                              skip_blank_lines=False, index_col=False, chunksize=chunk_rows,
                              engine="c")
         first = True
+        counts = _field_counts(source)
         while True:
             try:
                 frame = next(reader)
@@ -237,10 +247,26 @@ def _csv_chunks(source: Source, chunk_rows: int) -> Iterator[Chunk]:
             except pd.errors.ParserError as exc:
                 raise FileError(_parser_error_sentence(source.name, width, exc)) from None
             lines = frame.index.to_numpy() + 1
+            fields = np.fromiter(itertools.islice(counts, len(frame)), dtype=np.int64,
+                                 count=-1)
             if first:
-                frame, lines, first = frame.iloc[1:], lines[1:], False
+                frame, lines, fields, first = frame.iloc[1:], lines[1:], fields[1:], False
             yield from _finish_chunk(source, frame, lines, needed, width,
-                                     min(fh.tell() / total, 1.0))
+                                     min(fh.tell() / total, 1.0), fields)
+
+
+def _field_counts(source: Source) -> Iterator[int]:
+    """The number of values in each CSV record (a blank line has none), read beside pandas,
+    which fills a short row with empty values and so cannot tell it from a full one."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    with source.path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        try:
+            for record in csv.reader(fh):
+                yield len(record)
+        except csv.Error as exc:
+            raise FileError(f"{source.name} could not be read as CSV (line "
+                            f"{getattr(exc, 'line_num', None) or '?'}: {first_line(exc)})"
+                            ) from None
 
 
 def _parser_error_sentence(name: str, width: int, exc: Exception) -> str:
@@ -258,8 +284,10 @@ def _parser_error_sentence(name: str, width: int, exc: Exception) -> str:
 
 
 def _finish_chunk(source: Source, frame: pd.DataFrame, lines: np.ndarray,
-                  needed: list[tuple[str, int]], width: int, position: float) -> Iterator[Chunk]:
-    """Trim the contract columns, drop blank rows and flag rows longer than the header."""
+                  needed: list[tuple[str, int]], width: int, position: float,
+                  fields: np.ndarray) -> Iterator[Chunk]:
+    """Trim the contract columns, drop blank rows and flag rows longer or shorter than the
+    header (``fields``: the values in each row, as read)."""
     if frame.empty:
         return
     data = pd.DataFrame({col: frame.iloc[:, pos].fillna("").str.strip()
@@ -271,6 +299,10 @@ def _finish_chunk(source: Source, frame: pd.DataFrame, lines: np.ndarray,
         filled = np.flatnonzero(cells != "")
         filled = filled[[bool(str(cells[i]).strip()) for i in filled]]
         overflow[filled] = pos + 1
+    named = source.width
+    if len(fields) == len(frame):
+        short = nonblank & (fields > 0) & (fields < named)
+        overflow[short] = fields[short]
     nonblank |= overflow > 0
     if not nonblank.all():
         data, lines, overflow = data[nonblank], lines[nonblank], overflow[nonblank]

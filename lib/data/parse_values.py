@@ -23,11 +23,13 @@ Accepted value formats (the contract's, plus the few leniencies noted):
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
+
+from lib.data.contract import date_window
 
 MAX_RUPEE_DIGITS = 13  # ₹10 lakh crore; larger is a broken export, and floats stay exact below it
 IST_OFFSET = np.timedelta64(330, "m")
@@ -46,6 +48,24 @@ def reasons_where(index: pd.Index, mask: np.ndarray, reason: str,
     return reasons
 
 
+DIGITS_REASON = "write digits as 0-9: Devanagari or other digits are not accepted in numbers and dates"
+
+
+def explain_digits(s: pd.Series, reasons: Reasons) -> Reasons:
+    """Say so when an invalid value has digits of another script (०-९ and the like)."""
+    if reasons is None:
+        return None
+    bad = reasons.notna().to_numpy()
+    if not bad.any():
+        return reasons
+    other = np.array([any(c.isdigit() and not c.isascii() for c in str(v))
+                      for v in s.to_numpy()[bad]], dtype=bool)
+    if other.any():
+        reasons = reasons.copy()
+        reasons.iloc[np.flatnonzero(bad)[other]] = DIGITS_REASON
+    return reasons
+
+
 def _none_where(values: pd.Series, mask: np.ndarray) -> pd.Series:
     """Return ``values`` with the rows of ``mask`` missing, keeping the dtype (no copy to
     Python objects: the staging writer converts each column once)."""
@@ -57,8 +77,8 @@ def _nullable_ints(values: np.ndarray, valid: np.ndarray) -> pd.Series:
     return pd.Series(pd.arrays.IntegerArray(values.astype(np.int64), ~valid))
 
 
-ACCOUNT_RE = r"\d{6,20}"
-SCIENTIFIC_RE = r"\d(?:\.\d+)?[eE]\+?\d+"
+ACCOUNT_RE = r"[0-9]{6,20}"
+SCIENTIFIC_RE = r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+"
 
 
 def parse_account(s: pd.Series) -> tuple[pd.Series, Reasons]:
@@ -76,13 +96,21 @@ def parse_account(s: pd.Series) -> tuple[pd.Series, Reasons]:
     return _none_where(s, bad | empty), reasons
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
-_DMY_DATE = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
+_DMY_DATE = re.compile(r"([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 DATE_FORMAT_REASON = "not a date: write YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY"
 
 
-def parse_date_text(text: str) -> tuple[str | None, str | None]:
+def window_reason(first: date, last: date) -> str:
+    """The reason given for a date or timestamp outside the accepted window."""
+    return (f"outside the accepted dates ({first.isoformat()} to {last.isoformat()}): "
+            "check the year")
+
+
+def parse_date_text(text: str, window: tuple[date, date] | None = None
+                    ) -> tuple[str | None, str | None]:
     """Parse one date; return (ISO date, None) or (None, reason)."""
+    first, last = window or date_window()
     m = _ISO_DATE.fullmatch(text)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -92,17 +120,21 @@ def parse_date_text(text: str) -> tuple[str | None, str | None]:
             return None, DATE_FORMAT_REASON
         d, mo, y = int(m[1]), int(m[3]), int(m[4])
     try:
-        return date(y, mo, d).isoformat(), None
+        day = date(y, mo, d)
     except ValueError:
         if mo > 12 and d <= 12:
             return None, "not a real calendar date: dates are day-first (DD-MM-YYYY), never month-first"
         return None, "not a real calendar date"
+    if not first <= day <= last:
+        return None, window_reason(first, last)
+    return day.isoformat(), None
 
 
 def parse_date(s: pd.Series) -> tuple[pd.Series, Reasons]:
     """Dates to ISO text; each distinct value is parsed once (a date column repeats a lot)."""
     codes, uniques = pd.factorize(s)
-    parsed = [parse_date_text(u) if u != "" else (None, None) for u in uniques]
+    window = date_window()
+    parsed = [parse_date_text(u, window) if u != "" else (None, None) for u in uniques]
     values = np.array([p[0] for p in parsed] + [None], dtype=object)
     reasons = np.array([p[1] for p in parsed] + [None], dtype=object)
     out_reasons = pd.Series(reasons[codes], index=s.index, dtype=object)
@@ -110,9 +142,9 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, Reasons]:
             out_reasons if out_reasons.notna().any() else None)
 
 
-_TS_DATE = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}/\d{1,2}/\d{4})"
-_TS_TIME = r"[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
-_TS_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})"
+_TS_DATE = r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})"
+_TS_TIME = r"[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+_TS_OFFSET = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})"
 TIMESTAMP_RE = _TS_DATE + _TS_TIME + _TS_OFFSET + "?"
 TIMESTAMP_REASON = ("not a timestamp: write YYYY-MM-DD HH:MM[:SS] (ISO 8601; an offset such as "
                     "+05:30 or Z is optional, without one the time is IST)")
@@ -120,7 +152,7 @@ TIMESTAMP_REASON = ("not a timestamp: write YYYY-MM-DD HH:MM[:SS] (ISO 8601; an 
 
 def _day_first_to_iso(s: pd.Series) -> pd.Series:
     """Rewrite a day-first date part (03-02-2026 ...) as ISO (2026-02-03 ...)."""
-    parts = s.str.extract(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})(.*)$")
+    parts = s.str.extract(r"^([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})(.*)$")
     return parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2) + parts[3]
 
 
@@ -129,7 +161,7 @@ def parse_timestamp(s: pd.Series) -> tuple[pd.Series, Reasons]:
     empty = (s == "").to_numpy()
     ok = s.str.fullmatch(TIMESTAMP_RE).to_numpy()
     text = s
-    day_first = ok & s.str.match(r"\d{1,2}[-/]").to_numpy()
+    day_first = ok & s.str.match(r"[0-9]{1,2}[-/]").to_numpy()
     if day_first.any():
         text = s.copy()
         text[day_first] = _day_first_to_iso(s[day_first])
@@ -143,8 +175,14 @@ def parse_timestamp(s: pd.Series) -> tuple[pd.Series, Reasons]:
         utc = pd.to_datetime(text[with_offset], format="ISO8601", errors="coerce", utc=True)
         result[with_offset] = (utc.dt.tz_localize(None).astype("datetime64[us]") + IST_OFFSET)
     unreal = ok & result.isna().to_numpy()
+    first, last = date_window()
+    outside = ((result < pd.Timestamp(first)) | (result >= pd.Timestamp(last + timedelta(days=1)))
+               ).to_numpy()
     reasons = reasons_where(s.index, ~ok & ~empty, TIMESTAMP_REASON)
     reasons = reasons_where(s.index, unreal, "not a real date and time", reasons)
+    reasons = reasons_where(s.index, outside, window_reason(first, last), reasons)
+    if outside.any():
+        result = result.mask(outside)
     return result, reasons
 
 
@@ -172,9 +210,9 @@ def _objects_or_none(values: np.ndarray, missing: np.ndarray, index: pd.Index) -
 
 
 _SPACES = r"[\s\u00a0\u2007\u202f]+"
-_GROUPED_INT = r"(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3})"
-PLAIN_AMOUNT_RE = r"-?\d{1,13}(?:\.\d{1,2})?"  # 13 = MAX_RUPEE_DIGITS
-AMOUNT_RE = r"(?:-₹?|₹-?)?" + _GROUPED_INT + r"(?:\.\d+)?"
+_GROUPED_INT = r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3})"
+PLAIN_AMOUNT_RE = r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?"  # 13 = MAX_RUPEE_DIGITS
+AMOUNT_RE = r"(?:-₹?|₹-?)?" + _GROUPED_INT + r"(?:\.[0-9]+)?"
 AMOUNT_REASON = "not an amount in rupees (examples: 1234.50, -₹1,234.50, ₹12,34,567.50)"
 
 
@@ -242,7 +280,7 @@ def parse_whole(s: pd.Series) -> tuple[pd.Series, Reasons]:
     return values, reasons
 
 
-NUMBER_RE = r"\d+(?:\.\d*)?|\.\d+"
+NUMBER_RE = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
 
 
 def parse_number(s: pd.Series) -> tuple[pd.Series, Reasons]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from datetime import date
@@ -27,7 +28,16 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command; return the process exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # anything unexpected: one line, never a traceback
+        logging.getLogger("lib.tools").debug("%s failed", args.command, exc_info=True)
+        text = " ".join(str(exc).split())[:300] or type(exc).__name__
+        print(f"error: {args.command} failed: {text} ({type(exc).__name__})", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:

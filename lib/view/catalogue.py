@@ -10,6 +10,10 @@ _APP = {
                      "स्मार्ट प्री-पेड मीटर उपभोक्ता जागरूकता अभियान, पीवीवीएनएल"),
     "app.org": ("Paschimanchal Vidyut Vitran Nigam Ltd", "पश्चिमांचल विद्युत वितरण निगम लिमिटेड"),
     "app.org_short": ("PVVNL", "पीवीवीएनएल"),
+    "app.error": ("Something went wrong showing this page. Try again or change the filters; if it "
+                  "persists, tell the MIS team (reference {ref}).",
+                  "यह पृष्ठ दिखाने में त्रुटि हुई। फिर प्रयास करें या फ़िल्टर बदलें; बार-बार हो तो "
+                  "एमआईएस टीम को बताएँ (संदर्भ {ref})।"),
 }
 
 _PAGES = {
@@ -245,6 +249,14 @@ _OVERVIEW = {
     "msg.day_before_period": ("Day before the period: {value}", "अवधि से पहले के दिन: {value}"),
     "msg.invalid_url_value": ("Ignored an unknown value in the link: {name}={value}",
                               "लिंक में अमान्य मान छोड़ा गया: {name}={value}"),
+    "msg.invalid_url_period": ("Ignored the period in the link ({reason}): dates={value}",
+                               "लिंक की अवधि छोड़ी गई ({reason}): dates={value}"),
+    "msg.period_two_dates": ("it needs two dates", "दो तिथियाँ चाहिए"),
+    "msg.period_bad_date": ("not a date from 2015 to tomorrow", "2015 से कल तक की तिथि नहीं"),
+    "msg.period_too_long": ("longer than 400 days", "400 दिनों से लंबी"),
+    "msg.period_after_data": ("after the data ends", "डेटा समाप्त होने के बाद"),
+    "msg.period_cut": ("The period is cut to its last {days} days",
+                       "अवधि को अंतिम {days} दिनों तक सीमित किया गया"),
     # The PDF brief (lib.tools.brief) and its buttons on the Overview.
     "brief.title": ("Campaign brief", "अभियान सारांश"),
     "brief.made": ("Made {when}", "निर्मित: {when}"),

@@ -20,6 +20,7 @@ from lib.data.contract import LEVELS
 from lib.figures.scope import Scope
 from lib.view import theme
 from lib.view.labels import t
+from lib.view.safe import md_text
 
 # URL parameter holding the chosen unit of each drill level.
 DRILL_PARAMS = {"zone": "ce", "circle": "ce_circle", "division": "ce_division"}
@@ -273,5 +274,5 @@ def breadcrumb(drill: Drill, tree: pd.DataFrame, lang: str) -> None:
             if i:
                 st.markdown("›", width="content")
             last = i == len(trail) - 1
-            st.button(name, key=f"crumb_{i}", type="tertiary", on_click=go, args=(target,),
+            st.button(md_text(name), key=f"crumb_{i}", type="tertiary", on_click=go, args=(target,),
                       disabled=last, icon=":material/home:" if i == 0 else None)

@@ -5,18 +5,23 @@ values a hand-edited URL gets wrong are dropped with a small notice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from lib.data.contract import CATEGORIES
+from lib.data.contract import CATEGORIES, date_window
 from lib.figures import current
 from lib.figures.scope import Period, Scope
 from lib.view.formats import fmt_date
 from lib.view.labels import LANG_NAMES, LANGS, category_label, t
+from lib.view.safe import md_text, quoted
 from lib.view.scope_words import UNIT_KEYS, scope_words, unit_options
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_PERIOD_DAYS = 400  # the longest period a page computes (a campaign is weeks long)
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,14 @@ def sidebar_filters(lang: str) -> Filters:
                          then=lambda: _campaign_changed(campaigns))
     _publish("campaign", [campaign_id] if campaign_id and campaign_id != campaign_ids[0] else [])
     default = _campaign_dates(campaigns, campaign_id) or _recent_week(as_of)
-    _seed_dates(default, notices)
+    _seed_dates(default, notices, as_of)
+    first, last = date_window()
     picked = _keyed(sb.date_input, "dates", "pick", t("filter.date_range", lang),
-                    format="DD/MM/YYYY")
+                    format="DD/MM/YYYY", min_value=first, max_value=last)
     period = _period_from(picked, default)
+    if (period.end - period.start).days >= MAX_PERIOD_DAYS:  # picked in the widget: keep its end, say so
+        period = Period(period.end - timedelta(days=MAX_PERIOD_DAYS - 1), period.end)
+        notices.append(t("msg.period_cut", lang, days=MAX_PERIOD_DAYS))
     _publish("dates", [] if (period.start, period.end) == tuple(default)
              else [period.start.isoformat(), period.end.isoformat()])
 
@@ -126,7 +135,7 @@ def _seed(key: str, allowed: list[str], notices: list[str], *, single: bool = Fa
         return
     wanted = st.query_params.get_all(key)
     valid = [v for v in wanted if v in allowed]
-    notices.extend(t("msg.invalid_url_value", current_lang(), name=key, value=v)
+    notices.extend(t("msg.invalid_url_value", current_lang(), name=key, value=quoted(v))
                    for v in wanted if v not in allowed)
     if single:
         st.session_state[key] = valid[0] if valid else default
@@ -134,16 +143,45 @@ def _seed(key: str, allowed: list[str], notices: list[str], *, single: bool = Fa
         st.session_state[key] = list(dict.fromkeys(valid))
 
 
-def _seed_dates(default: tuple[date, date], notices: list[str]) -> None:
+def _seed_dates(default: tuple[date, date], notices: list[str], as_of: date | None) -> None:
+    """On a session's first run, start the period from the URL, dropping a bad range whole."""
     if "dates" in st.session_state:
         return
+    wanted = st.query_params.get_all("dates")
+    if not wanted:
+        st.session_state["dates"] = tuple(default)
+        return
+    period, reason = url_period(wanted, as_of)
+    if period is None:
+        notices.append(t("msg.invalid_url_period", current_lang(), reason=t(reason, current_lang()),
+                         value=quoted(",".join(wanted))))
+    st.session_state["dates"] = period or tuple(default)
+
+
+def url_period(values: list[str], as_of: date | None) -> tuple[tuple[date, date] | None, str]:
+    """The period two URL dates name, or None and the catalogue key of why it is dropped.
+
+    Both dates must be real ISO dates in the contract's window, at most MAX_PERIOD_DAYS apart
+    and not after the data ends: a bad range is dropped whole, never turned into another one.
+    """
+    if len(values) != 2:
+        return None, "msg.period_two_dates"
     picked = []
-    for value in st.query_params.get_all("dates")[:2]:
+    first, last = date_window()
+    for value in values:
         try:
-            picked.append(date.fromisoformat(value))
-        except ValueError:
-            notices.append(t("msg.invalid_url_value", current_lang(), name="dates", value=value))
-    st.session_state["dates"] = (min(picked), max(picked)) if picked else tuple(default)
+            day = date.fromisoformat(value) if _ISO_DAY.fullmatch(value) else None
+        except ValueError:  # 2026-99-01
+            day = None
+        if day is None or not first <= day <= last:
+            return None, "msg.period_bad_date"
+        picked.append(day)
+    start, end = min(picked), max(picked)
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        return None, "msg.period_too_long"
+    if as_of is not None and start > as_of:
+        return None, "msg.period_after_data"
+    return (start, end), ""
 
 
 def _publish(key: str, values: list[str]) -> None:
@@ -218,6 +256,6 @@ def context_caption(filters: Filters) -> str:
     lang = filters.lang
     period = t("msg.period", lang, start=fmt_date(filters.period.start, lang),
                end=fmt_date(filters.period.end, lang))
-    scope = t("msg.scope", lang, scope=scope_text(filters))
+    scope = t("msg.scope", lang, scope=md_text(scope_text(filters)))
     as_of = t("msg.as_of", lang, date=fmt_date(filters.as_of, lang)) if filters.as_of else ""
     return " · ".join(p for p in (period, scope, as_of) if p)
