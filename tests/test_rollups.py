@@ -190,8 +190,8 @@ def test_a_load_is_seen_at_once_by_remembered_figures(db_url, tmp_path):
 
 
 def test_a_date_years_away_is_refused_not_rolled_up_day_by_day(db_url, tmp_path):
-    """A mistyped year must not make ten years of daily rows: the load is refused, nothing
-    changes, and the report says which dates."""
+    """A mistyped year inside the accepted dates (2016 for 2026) must not make ten years of
+    daily rows: the load is refused, nothing changes, and the report says which dates."""
     assert load_paths([F.write_fixture(tmp_path / "fx")], url=db_url).ok
     engine = get_engine(db_url)
     before = {t.name: len(_table(engine, t)) for t in (balances, schema.r_balance_daily)}
@@ -199,8 +199,8 @@ def test_a_date_years_away_is_refused_not_rolled_up_day_by_day(db_url, tmp_path)
     extra = tmp_path / "typo"
     extra.mkdir()
     (extra / "balances.csv").write_text("account_no,as_of,balance_inr\n"
-                                        f"{account},2036-02-03,-10.00\n", encoding="utf-8")
+                                        f"{account},2016-02-03,-10.00\n", encoding="utf-8")
     result = load_paths([extra], url=db_url)
     assert not result.ok
-    assert "2036-02-03" in result.report() and "mistyped year" in result.report()
+    assert "2016-02-03" in result.report() and "mistyped year" in result.report()
     assert {t.name: len(_table(engine, t)) for t in (balances, schema.r_balance_daily)} == before

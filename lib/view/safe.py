@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-# Every character Streamlit's Markdown gives a meaning to: emphasis, links, code, headings,
-# HTML, LaTeX ($), emoji shortcodes and directives (:blue[...]), strikethrough, tables (|).
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~=])")
+# Characters Streamlit's Markdown gives a meaning to anywhere in a line: emphasis, links and
+# images ([ ]), code, headings' closing #, HTML, LaTeX ($), emoji shortcodes, directives
+# (:blue[...]) and bare-URL autolinks (:), strikethrough, tables (|).
+_MARKDOWN = re.compile(r"([\\`*_\[\]#|<>$:~])")
+# ...and those that mean something only at the start of a line (lists, headings, quotes). Line
+# breaks are folded, so only the value's own start can be a line start.
+_LINE_START = re.compile(r"^([-+]|\d+(?=[.)]))")
 QUOTE_CHARS = 40
 
 
@@ -14,7 +18,10 @@ def md_text(value: object) -> str:
     """``value`` as text for a Markdown-rendering element: every Markdown character escaped."""
     text = "" if value is None else str(value)
     text = " ".join(text.split())  # no line breaks: a newline could start a heading or a list
-    return _MARKDOWN.sub(r"\\\1", text)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    # a list marker: "- x" -> "\- x", "1. x" -> "1\. x"
+    return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) in "-+"
+                           else m.group(1) + "\\", text, count=1)
 
 
 def quoted(value: object) -> str:
