@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 from altair.utils.schemapi import disable_debug_mode
 
 from lib.figures import current
-from lib.view import ui
+from lib.view import access, ui
 from lib.view.errors import shown_as_message
 from lib.view.filters import current_lang, language_switch, sidebar_filters
 from lib.view.labels import page_title, t
@@ -30,18 +31,40 @@ PAGES = (
 # The tab icon is a file of ours: a ":material/…:" icon would be fetched from a font server.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 DISPLAY = "display"  # the meeting-room display: no chrome, no sidebar, navigation hidden
+DIRECTORS_ONLY = ("data",)  # upload, load history and audit trail
 
 
-def _pages(lang: str) -> dict[str, st.Page]:
-    return {key: st.Page(script, title=page_title(key, lang), icon=icon, url_path=url,
-                         default=(i == 0)) for i, (key, script, icon, url) in enumerate(PAGES)}
+def _pages(lang: str, director: bool) -> dict[str, st.Page]:
+    """The navigation; for anyone but a director, the director-only pages are a hidden refusal
+    (so their URL answers "no access" and their script never runs)."""
+    pages = {}
+    for i, (key, script, icon, url) in enumerate(PAGES):
+        if key in DIRECTORS_ONLY and not director:
+            pages[key] = st.Page(partial(access.director_only_page, lang),
+                                 title=page_title(key, lang), icon=icon, url_path=url,
+                                 visibility="hidden")
+        else:
+            pages[key] = st.Page(script, title=page_title(key, lang), icon=icon, url_path=url,
+                                 default=(i == 0))
+    return pages
+
+
+def _no_access(lang: str) -> None:
+    """An unidentified or unlisted visitor: one page, no navigation, no figure."""
+    st.set_page_config(page_title=page_title("overview", lang), page_icon=ICON, layout="wide")
+    st.navigation([st.Page(partial(access.no_access_page, lang), title=t("access.title", lang),
+                           url_path="no_access")], position="hidden").run()
 
 
 def run() -> None:
     """Build the frame and run the chosen page."""
     disable_debug_mode()  # no schema validation while building charts (see lib.view.ui.chart)
     ui.mark_frame()
-    pages = _pages(current_lang())
+    grant = access.identify()  # before any figure: every query is bounded by it
+    if grant is None:
+        _no_access(current_lang())
+        return
+    pages = _pages(current_lang(), grant.is_director)
     if ui.is_requested(pages[DISPLAY], list(pages.values())):
         # The wall screen: its own parameters (lib.view.display), no sidebar, no page menu.
         st.set_page_config(page_title=page_title(DISPLAY, current_lang()),
@@ -52,8 +75,9 @@ def run() -> None:
     st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=ICON,
                        layout="wide")
     lang = language_switch()
-    page = st.navigation(list(_pages(lang).values()))
+    page = st.navigation(list(_pages(lang, grant.is_director).values()))
     st.sidebar.caption(t("app.title", lang))
+    access.sidebar_identity(grant, lang)
     if page.url_path != "data" and not current.has_data():
         ui.empty_database(lang)
         return

@@ -14,6 +14,7 @@ from lib.view import ui
 from lib.view.filters import current_lang
 from lib.view.formats import fmt_int
 from lib.view.labels import page_title, t
+from lib.view.safe import md_text
 
 LAST_LOAD = "data_last_load"  # session key: (LoadResult, rejects CSV bytes or None)
 
@@ -69,12 +70,13 @@ uploads = st.file_uploader(t("data.files", lang), type=["csv", "xlsx"],
                            accept_multiple_files=True, key="data_files")
 skip = st.checkbox(t("data.skip_invalid", lang), help=t("data.skip_invalid_help", lang),
                    key="data_skip_invalid")
-who = st.text_input(t("data.loaded_by", lang), key="data_loaded_by", max_chars=80)
+who = current.actor()  # the signed-in user, never a typed name
+st.caption(t("data.recorded_as", lang, who=md_text(who.label)))
 if st.button(t("data.load", lang), type="primary", disabled=not uploads,
-             icon=":material/upload:"):
+             icon=":material/upload:", key="data_load"):
     bar = st.progress(0.0, text=t("msg.loading", lang))
     result = load_uploads([(u.name, u.getvalue()) for u in uploads], skip_invalid=skip,
-                          loaded_by=who.strip() or None,
+                          loaded_by=who,
                           progress=lambda done, message: bar.progress(done, text=message))
     bar.empty()
     path = result.rejects_path
@@ -108,3 +110,15 @@ else:
         "rows_accepted": (t("data.accepted", lang), "int"),
         "rows_rejected": (t("data.rejected_rows", lang), "int"),
         "message": (t("data.message", lang), "text")}, lang, "load-history")
+
+st.subheader(t("data.audit", lang))
+trail = current.audit_trail()
+if trail.empty:
+    st.info(t("data.no_audit", lang), icon=":material/history:")
+else:
+    ui.table(trail.assign(action=[t(f"data.action.{a}", lang) for a in trail["action"]],
+                          role=[t(f"access.role.{r}", lang) if r else "" for r in trail["role"]]), {
+        "at": (t("data.when", lang), "datetime"), "who": (t("data.who", lang), "text"),
+        "email": (t("data.email", lang), "text"), "role": (t("data.role", lang), "text"),
+        "action": (t("data.action", lang), "text"),
+        "detail": (t("data.detail", lang), "text")}, lang, "audit-trail")

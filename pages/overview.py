@@ -17,12 +17,15 @@ fig = ui.tile_figures_or_stop(f)
 
 ui.tiles(ui.overview_tiles(fig, lang))
 
-# The brief of what is on screen, built only when a button is clicked (same code as the CLI).
+# The brief of what is on screen, built only when a button is clicked (same code as the CLI),
+# outside this session: so the viewer's bound and name go with it.
+bounded, who = current.bounded(f.scope), current.actor()
 with st.container(horizontal=True):
     for kind, mime, icon in (("pdf", "application/pdf", ":material/picture_as_pdf:"),
                              ("png", "image/png", ":material/image:")):
         st.download_button(t(f"brief.{kind}", lang),
-                           partial(brief.for_dashboard, f.scope, f.period, f.campaign_id, lang, kind),
+                           partial(brief.for_dashboard, bounded, f.period, f.campaign_id, lang, kind,
+                                   who),
                            file_name=brief.file_name(f.scope, f.period, lang, kind), mime=mime,
                            key=f"brief_{kind}", on_click="ignore", icon=icon)
 

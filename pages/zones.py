@@ -18,7 +18,7 @@ left, right = st.columns([2, 3])
 with left:
     level = drill.url_choice(st.segmented_control, t("filter.level", lang),
                              {lv: level_label(lv, lang, plural=True) for lv in LEVELS}, "level",
-                             "zone", notices, lang, required=True)
+                             drill.first_level(f.scope), notices, lang, required=True)
 with right:
     metric = drill.url_choice(st.selectbox, t("filter.metric", lang),
                               {k: kpi_label(k, lang) for k in KPI_KEYS}, "metric",

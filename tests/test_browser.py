@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,13 +45,21 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'browser.db'}"
     assert load_paths([F.write_fixture(folder / "files")], url=url).ok
+    with running_dashboard(url) as base:
+        yield base
+
+
+@contextmanager
+def running_dashboard(url: str, **env: str):
+    """`streamlit run dashboard.py` on the database ``url`` (extra environment: ``env``);
+    yields its base URL, and stops it after."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.headless", "true",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

@@ -102,7 +102,7 @@ def test_worked_example_gives_the_documented_figures(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'example.db'}"
     try:
         first = load_paths([folder], url)
-        assert first.ok and first.rows_accepted == 25
+        assert first.ok and first.rows_accepted == 27
         again = load_paths([folder], url)
         assert again.ok and all(f["changed"] == 0 for f in again.files)
 

@@ -101,11 +101,12 @@ def make_folder(folder: Path, rows: dict[str, list[list[str]]] | None = None,
 
 
 def dump(engine) -> dict[str, list[tuple]]:
-    """Every table except the load log, sorted: 'the database exactly as it was'."""
+    """Every table except the load log and the audit trail, sorted: "the database exactly as it
+    was"."""
     out = {}
     with engine.connect() as conn:
         for table in metadata.sorted_tables:
-            if table.name == "loads":
+            if table.name in ("loads", "audit"):
                 continue
             rows = conn.execute(select(table)).all()
             out[table.name] = sorted(tuple(str(v) for v in row) for row in rows)
@@ -574,7 +575,7 @@ BAD_FILES = [
     ("balances.xlsx", b"PK\x03\x04\x14\x00\x00\x00garbage",
      "balances.xlsx could not be opened as an Excel workbook"),
     ("saldo.csv", HEADER.encode() + b"0001234567,2026-02-01,5\n",
-     "saldo.csv is not a contract file: its name must be one of hierarchy, campaigns, consumers, "
+     "saldo.csv is not a contract file: its name must be one of hierarchy, users, campaigns, consumers, "
      "targets, balances, activities, recharges, complaints (.csv or .xlsx)"),
 ]
 
@@ -618,7 +619,7 @@ def test_folders_take_contract_files_and_warn_about_others(engine, db_url, tmp_p
     result = load_paths([folder], db_url)
     assert result.ok
     assert result.warnings == [f"notes.csv in {folder} was ignored: not a contract file name "
-                               "(hierarchy, campaigns, consumers, targets, balances, activities, "
+                               "(hierarchy, users, campaigns, consumers, targets, balances, activities, "
                                "recharges, complaints)"]
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -31,7 +31,7 @@ def generated(tmp_path_factory) -> tuple[Path, dict[str, int]]:
 def frames(generated) -> dict[str, pd.DataFrame]:
     """Every generated file, read as text."""
     out, _ = generated
-    return {name: _read(out, name) for name in FILES}
+    return {name: _read(out, name) for name in FILES if name != "users"}
 
 
 def test_same_seed_same_bytes_other_seed_differs(tmp_path, monkeypatch):
@@ -41,7 +41,7 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path, monkeypatch):
     counts = sample.generate(a, consumers=2_000, seed=3)
     assert sample.generate(b, consumers=2_000, seed=3) == counts
     sample.generate(c, consumers=2_000, seed=4)
-    names = [f"{name}.csv" for name in FILES]
+    names = [f"{name}.csv" for name in FILES if name != "users"]
     match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
     assert sorted(match) == sorted(names) and not mismatch and not errors
     _, differ, _ = filecmp.cmpfiles(a, c, names, shallow=False)
@@ -51,8 +51,10 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path, monkeypatch):
 
 def test_files_and_counts(generated, frames):
     out, counts = generated
-    assert set(counts) == set(FILES)
+    assert set(counts) == set(FILES) - {"users"}  # the sample runs in local mode
     for name, spec in FILES.items():
+        if name == "users":
+            continue
         df = frames[name]
         assert list(df.columns) == list(spec.columns), name
         assert len(df) == counts[name] > 0, name

@@ -16,6 +16,12 @@ CHANNELS = ("smart_app", "upi", "counter", "bank", "other")
 COMPLAINT_CATEGORIES = ("recharge", "billing", "meter", "app", "supply", "other")
 TARGET_METRICS = ("otp_verified", "app_downloaded", "negative_cleared")
 LEVELS = ("zone", "circle", "division", "area")
+# Who may see what (the users file): a role and the unit it covers. The role fixes the level,
+# except for a viewer (a meeting-room screen or a guest), whose scope may be any unit.
+ROLES = ("director", "chief_engineer", "circle_engineer", "division_engineer", "viewer")
+SCOPE_LEVELS = ("discom",) + LEVELS
+ROLE_LEVEL = {"director": "discom", "chief_engineer": "zone", "circle_engineer": "circle",
+              "division_engineer": "division", "viewer": None}
 
 # Plausible values: the importer refuses a date or timestamp (its IST day) outside
 # [EARLIEST_DATE, today + LATEST_DAYS_AHEAD], and text longer than MAX_TEXT_LENGTH characters
@@ -23,6 +29,11 @@ LEVELS = ("zone", "circle", "division", "area")
 EARLIEST_DATE = date(2015, 1, 1)
 LATEST_DAYS_AHEAD = 1
 MAX_TEXT_LENGTH = 200
+
+
+def now_ist() -> datetime:
+    """The current time as a naive IST datetime (how every timestamp is stored)."""
+    return datetime.now(ZoneInfo("Asia/Kolkata")).replace(tzinfo=None)
 
 
 def date_window(today: date | None = None) -> tuple[date, date]:
@@ -50,7 +61,8 @@ class FileSpec:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     key: tuple[str, ...]
-    kinds: dict[str, str]  # column -> text | code | account | date | timestamp | amount | number | int | vocab:<name>
+    kinds: dict[str, str]  # column -> text | code | account | email | date | timestamp | amount | number | int | vocab:<name>
+    replaces: bool = False  # a load of this file replaces the table whole (rows it lacks go)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -124,11 +136,23 @@ FILES: dict[str, FileSpec] = {
         kinds={"campaign_id": "code", "level": "vocab:level", "code": "code",
                "metric": "vocab:target_metric", "target": "int"},
     ),
+    "users": FileSpec(
+        "users",
+        required=("email", "role", "scope_level", "scope_code", "name"),
+        optional=(),
+        key=("email",),
+        kinds={"email": "email", "role": "vocab:role", "scope_level": "vocab:scope_level",
+               "scope_code": "code"},
+        replaces=True,
+    ),
 }
 
+# Columns that must be present in the header but may be empty (scope_code for a discom scope).
+MAY_BE_EMPTY = {("users", "scope_code")}
+
 # Files in the order a load applies them: referenced before referencing.
-LOAD_ORDER = ("hierarchy", "campaigns", "consumers", "targets", "balances", "activities",
-              "recharges", "complaints")
+LOAD_ORDER = ("hierarchy", "users", "campaigns", "consumers", "targets", "balances",
+              "activities", "recharges", "complaints")
 
 VOCABULARIES = {
     "category": CATEGORIES,
@@ -137,6 +161,8 @@ VOCABULARIES = {
     "complaint_category": COMPLAINT_CATEGORIES,
     "target_metric": TARGET_METRICS,
     "level": LEVELS,
+    "role": ROLES,
+    "scope_level": SCOPE_LEVELS,
 }
 
 

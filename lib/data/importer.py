@@ -29,7 +29,6 @@ This module runs the steps; each job is a module of its own: ``load_files`` (1),
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import tempfile
@@ -41,6 +40,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection, Engine
 
 from lib.data import parse
+from lib.data.audit import Actor, os_actor
 from lib.data.engine import DATA_DIR, get_engine, is_postgres
 from lib.data.load_apply import lock, now_ist, rebuild_and_bump_version, record_load
 from lib.data.load_apply import upsert as _upsert  # tests replace importer._upsert to crash a load
@@ -53,9 +53,10 @@ log = logging.getLogger(__name__)
 
 
 def load_paths(paths: Sequence[Path], url: str | None = None, *, skip_invalid: bool = False,
-               rejects_path: Path | None = None, loaded_by: str | None = None,
+               rejects_path: Path | None = None, loaded_by: Actor | str | None = None,
                progress: ProgressFn | None = None) -> LoadResult:
-    """Load contract files from folders and/or files (see the module docstring)."""
+    """Load contract files from folders and/or files (see the module docstring); the load is
+    recorded as made by ``loaded_by`` (by default the operating-system user)."""
     if isinstance(paths, str | Path):
         paths = [paths]
     paths = [Path(p) for p in paths]
@@ -65,7 +66,8 @@ def load_paths(paths: Sequence[Path], url: str | None = None, *, skip_invalid: b
 
 def load_uploads(files: Sequence[tuple[str, bytes]], url: str | None = None, *,
                  skip_invalid: bool = False, rejects_path: Path | None = None,
-                 loaded_by: str | None = None, progress: ProgressFn | None = None) -> LoadResult:
+                 loaded_by: Actor | str | None = None,
+                 progress: ProgressFn | None = None) -> LoadResult:
     """Load uploaded (file name, content) pairs: written to a temporary folder, then loaded."""
     # Never trust a path from a browser (some send C:\fakepath\name): keep the base name.
     names = [Path(name.replace("\\", "/")).name for name, _ in files]
@@ -94,12 +96,13 @@ class _Load:
     """One load attempt: collects files, validates, and lands or rejects them."""
 
     def __init__(self, url: str | None, skip_invalid: bool, rejects_path: Path | None,
-                 loaded_by: str | None, progress: ProgressFn | None) -> None:
+                 loaded_by: Actor | str | None, progress: ProgressFn | None) -> None:
         """Remember the options; nothing is read or written yet."""
         self.url = url
         self.skip_invalid = skip_invalid
         self.rejects_path = Path(rejects_path) if rejects_path else None
-        self.loaded_by = loaded_by or _os_user()
+        self.loaded_by = Actor(loaded_by) if isinstance(loaded_by, str) else \
+            loaded_by or os_actor()
         self.progress_fn = progress
         self.started = now_ist()
         spool_dir = self.rejects_path.parent if self.rejects_path else DATA_DIR / "rejects"
@@ -202,14 +205,6 @@ class _Load:
         """Report progress to the caller, if it asked."""
         if self.progress_fn is not None:
             self.progress_fn(min(max(fraction, 0.0), 1.0), message)
-
-
-def _os_user() -> str:
-    """Who runs the load, by default: the operating-system user."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment (some containers)
-        return "unknown"
 
 
 __all__ = ["MAX_PROBLEMS", "LoadResult", "Problem", "load_paths", "load_uploads"]

@@ -5,7 +5,7 @@ load's one transaction."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import (
     Table,
@@ -24,21 +24,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from lib.data import rollups
-from lib.data.contract import FILES
+from lib.data import audit, rollups
+from lib.data.audit import Actor
+from lib.data.contract import FILES, now_ist
 from lib.data.engine import get_meta, is_postgres, set_meta
 from lib.data.load_files import FileState
 from lib.data.load_report import Problems, ProgressFn
 from lib.data.schema import loads, meta, metadata
 
-IST = timezone(timedelta(hours=5, minutes=30))  # India has no daylight saving
 PG_LOCK_KEY = 0x5EED_10AD  # advisory lock that serialises loads on PostgreSQL
 PG_MEMORY = {"work_mem": "64MB", "maintenance_work_mem": "256MB"}  # SET LOCAL during a load
-
-
-def now_ist() -> datetime:
-    """The current time as a naive IST datetime (how every timestamp is stored)."""
-    return datetime.now(IST).replace(tzinfo=None)
 
 
 def lock(conn: Connection) -> None:
@@ -61,8 +56,12 @@ def upsert(conn: Connection, fs: FileState) -> int:
     real, stg, key = metadata.tables[fs.kind], fs.stage, list(FILES[fs.kind].key)
     cols = [c.name for c in real.columns if c.name in fs.stored]
     values = [c for c in cols if c not in key]
+    # A file that replaces its table (users): whoever the new file lacks is removed.
+    gone = conn.execute(delete(real).where(not_(exists().where(
+        and_(*[real.c[k] == stg.c[k] for k in key]))))).rowcount \
+        if FILES[fs.kind].replaces else 0
     if is_postgres(conn):
-        return _update_then_insert(conn, real, stg, key, cols, values)
+        return gone + _update_then_insert(conn, real, stg, key, cols, values)
     # WHERE true: SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT; the key order
     # turns the inserts into an append-like walk of the primary-key index.
     rows = select(*[stg.c[c] for c in cols]).where(true()).order_by(*[stg.c[k] for k in key])
@@ -85,7 +84,7 @@ def upsert(conn: Connection, fs: FileState) -> int:
     written = max(conn.execute(stmt.execution_options(preserve_rowcount=True)).rowcount, 0)
     for index in rebuild:
         index.create(conn, checkfirst=True)
-    return written
+    return gone + written
 
 
 def _update_then_insert(conn: Connection, real: Table, stg: Table, key: list[str],
@@ -110,8 +109,8 @@ def _update_then_insert(conn: Connection, real: Table, stg: Table, key: list[str
 
 
 def record_load(conn: Connection, files: list[FileState], problems: Problems, *, source: str,
-                landed: bool, started: datetime, loaded_by: str) -> int:
-    """Write the load-log row; return its id."""
+                landed: bool, started: datetime, loaded_by: Actor) -> int:
+    """Write the load-log row and its audit row; return the load id."""
     summaries = [fs.summary(landed) for fs in files]
     accepted = sum(f["accepted"] for f in summaries)
     rejected = sum(fs.rejected for fs in files)
@@ -124,11 +123,14 @@ def record_load(conn: Connection, files: list[FileState], problems: Problems, *,
         message = (f"rejected: {problems.count:,} problem(s)"
                    + (f"; first: {first[0]}" if first else ""))
     result = conn.execute(insert(loads).values(
-        started_at=started, finished_at=now_ist(), loaded_by=loaded_by,
+        started_at=started, finished_at=now_ist(), loaded_by=loaded_by.label,
         source=source, files=json.dumps(summaries, ensure_ascii=False),
         status="loaded" if landed else "rejected", rows_accepted=accepted,
         rows_rejected=rejected, message=message))
-    return int(result.inserted_primary_key[0])
+    load_id = int(result.inserted_primary_key[0])
+    names = ", ".join(f["file"] for f in summaries)
+    audit.record(conn, loaded_by, "load", f"load {load_id} ({names}): {message}")
+    return load_id
 
 
 ROLLUP_SOURCES = frozenset({"consumers", "balances", "activities", "recharges"})

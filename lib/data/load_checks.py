@@ -46,6 +46,8 @@ REFERENCES = {
     "targets": [("campaign_id", "campaigns", "campaign_id", "campaign_id: not among the campaigns")],
 }
 REFERENCE_SUFFIX = " (already loaded or in this load)"
+# Files naming a unit by (level column, code column): the code must be one of that level.
+UNIT_REFERENCES = {"targets": ("level", "code"), "users": ("scope_level", "scope_code")}
 
 
 def check_all(conn: Connection, staged: list[FileState], files: list[FileState],
@@ -69,11 +71,14 @@ def check_all(conn: Connection, staged: list[FileState], files: list[FileState],
             unknown = _unknown(fs.stage.c[col], parent, parent_col, parent_stage)
             _reject_where(conn, fs, problems, unknown, col, lambda _row, label=label:
                           "unknown " + label + REFERENCE_SUFFIX)
-        if fs.kind == "targets" and "hierarchy" not in broken:
+        if fs.kind in UNIT_REFERENCES and "hierarchy" not in broken:
             parent_stage = by_kind["hierarchy"].stage if "hierarchy" in by_kind else None
-            _reject_where(conn, fs, problems, _unknown_target_code(fs.stage, parent_stage), "code",
-                          lambda row: f"unknown {row.level} code: not a {row.level}_code "
-                          "in the hierarchy" + REFERENCE_SUFFIX)
+            level, code = UNIT_REFERENCES[fs.kind]
+            _reject_where(conn, fs, problems,
+                          _unknown_unit(fs.stage, parent_stage, level, code), code,
+                          lambda row, level=level: f"unknown {row._mapping[level]} code: not a "
+                          f"{row._mapping[level]}_code in the hierarchy" + REFERENCE_SUFFIX,
+                          also=(level,))
         if skip_invalid and conn.execute(
                 delete(fs.stage).where(fs.stage.c.bad == 1)).rowcount:
             analyze(conn, fs.stage)
@@ -143,10 +148,11 @@ def _check_keys(conn: Connection, fs: FileState, problems: Problems,
 
 def _reject_where(conn: Connection, fs: FileState, problems: Problems,
                   condition: ColumnElement[bool], column: str,
-                  reason: Callable[[Row], str]) -> None:
-    """Report the staged rows matching ``condition`` and flag them invalid."""
+                  reason: Callable[[Row], str], also: tuple[str, ...] = ()) -> None:
+    """Report the staged rows matching ``condition`` and flag them invalid (``reason`` may read
+    the key, ``column`` and the columns in ``also``)."""
     stg, key = fs.stage, list(FILES[fs.kind].key)
-    cols = list(dict.fromkeys(["line", "bad", column] + key))
+    cols = list(dict.fromkeys(["line", "bad", column] + key + list(also)))
     rows = conn.execute(select(*[stg.c[c] for c in cols]).where(condition)
                         .order_by(stg.c.line).execution_options(yield_per=50_000))
     batch: list[dict] = []
@@ -199,14 +205,16 @@ def _any_unknown(conn: Connection, stage: Table, column: str, parent: str, paren
     return conn.execute(probe).first() is not None
 
 
-def _unknown_target_code(stage: Table, hierarchy_stage: Table | None) -> ColumnElement[bool]:
-    """Targets whose code is not a code of their level in the hierarchy."""
+def _unknown_unit(stage: Table, hierarchy_stage: Table | None, level_column: str,
+                  code_column: str) -> ColumnElement[bool]:
+    """Rows whose code is not a code of their level in the hierarchy (a DISCOM scope has none)."""
     real = metadata.tables["hierarchy"]
+    level, code = stage.c[level_column], stage.c[code_column]
     known = []
-    for level in LEVELS:
-        col = f"{level}_code"
-        found = [exists().where(real.c[col] == stage.c.code)]
+    for lv in LEVELS:
+        col = f"{lv}_code"
+        found = [exists().where(real.c[col] == code)]
         if hierarchy_stage is not None:
-            found.append(exists().where(hierarchy_stage.c[col] == stage.c.code))
-        known.append(and_(stage.c.level == level, or_(*found)))
-    return and_(stage.c.code.is_not(None), stage.c.level.is_not(None), not_(or_(*known)))
+            found.append(exists().where(hierarchy_stage.c[col] == code))
+        known.append(and_(level == lv, or_(*found)))
+    return and_(code.is_not(None), level.in_(LEVELS), not_(or_(*known)))

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data import parse, parse_values
-from lib.data.contract import FILES, MAX_TEXT_LENGTH, VOCABULARIES
+from lib.data.contract import FILES, MAX_TEXT_LENGTH, MAY_BE_EMPTY, ROLE_LEVEL, VOCABULARIES
 from lib.data.load_files import DAY_OF, STORED_AS, FileState
 from lib.data.schema import metadata
 
@@ -15,7 +15,7 @@ Found = list[tuple[str | None, pd.Series]]  # (column, reasons) of every check t
 # The kinds of column whose values need nothing but their text to be parsed.
 PARSERS = {"account": parse_values.parse_account, "date": parse_values.parse_date,
            "amount": parse_values.parse_amount, "int": parse_values.parse_whole,
-           "number": parse_values.parse_number}
+           "number": parse_values.parse_number, "email": parse_values.parse_email}
 
 
 def _max_length(kind: str, column: str) -> int | None:
@@ -59,7 +59,7 @@ def _parse_columns(fs: FileState, data: pd.DataFrame
             values, reasons = parse_values.parse_vocab(raw, VOCABULARIES[how.split(":", 1)[1]])
         else:
             values, reasons = parse_values.parse_text(raw, _max_length(kind, col))
-        if col in spec.required:
+        if col in spec.required and (kind, col) not in MAY_BE_EMPTY:
             reasons = parse_values.reasons_where(index, (raw == "").to_numpy(),
                                                  "required value is empty", reasons)
         stored[STORED_AS.get((kind, col), col)] = values
@@ -82,6 +82,8 @@ def _cross_column_rules(kind: str, index: pd.Index, stored: dict[str, pd.Series]
         if before.any():
             _add(found, index, "end_date", before,
                  "end_date is before start_date " + start.astype(object).fillna("").astype(str))
+    if kind == "users":
+        _users_rules(index, stored, found)
     if kind == "complaints" and "resolved_at" in timestamps:
         opened, resolved = timestamps["opened_at"], timestamps["resolved_at"]
         seconds = ((resolved - opened).dt.total_seconds())
@@ -92,6 +94,23 @@ def _cross_column_rules(kind: str, index: pd.Index, stored: dict[str, pd.Series]
                  .str[:19])
         stored["resolution_seconds"] = pd.Series(
             np.floor(seconds.to_numpy()), index=index).astype("Int64")
+
+
+def _users_rules(index: pd.Index, stored: dict[str, pd.Series], found: Found) -> None:
+    """A role covers its own level (a viewer any); a DISCOM scope has no code, others one."""
+    role, level = stored["role"].astype(object), stored["scope_level"].astype(object)
+    code = stored["scope_code"].astype(object)
+    known = role.notna().to_numpy() & level.notna().to_numpy()
+    expected = role.map(ROLE_LEVEL).astype(object)
+    wrong = known & expected.notna().to_numpy() & (expected != level).to_numpy()
+    _add(found, index, "scope_level", wrong,
+         "a " + role.fillna("") + " covers a " + expected.fillna("").astype(str) + ", not a "
+         + level.fillna("").astype(str))
+    discom = (level == "discom").to_numpy()
+    _add(found, index, "scope_code", discom & code.notna().to_numpy(),
+         "must be empty for the whole DISCOM (scope_level discom)")
+    _add(found, index, "scope_code", level.notna().to_numpy() & ~discom & code.isna().to_numpy(),
+         "required value is empty: the code of the " + level.fillna("").astype(str))
 
 
 def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series], found: Found

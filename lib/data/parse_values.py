@@ -316,3 +316,17 @@ def parse_text(s: pd.Series, max_length: int | None) -> tuple[pd.Series, Reasons
     reasons = reasons_where(s.index, nul, "contains a NUL character", reasons)
     bad |= nul
     return _none_where(s, bad | empty), reasons
+
+
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+MAX_EMAIL_LENGTH = 254
+
+
+def parse_email(s: pd.Series) -> tuple[pd.Series, Reasons]:
+    """An e-mail address (how a user is identified), stored lower-case."""
+    lower = s.str.lower()
+    empty = (s == "").to_numpy()
+    bad = ~lower.str.fullmatch(_EMAIL).fillna(False).to_numpy() & ~empty
+    bad |= (s.str.len() > MAX_EMAIL_LENGTH).to_numpy()
+    return (_none_where(lower, bad | empty),
+            reasons_where(s.index, bad, "not an e-mail address (name@example.org)"))

@@ -160,6 +160,30 @@ loads = Table(
     Column("message", Text),
 )
 
+# Who may see what: one row per person (or screen), replaced whole by each users load.
+users = Table(
+    "users",
+    metadata,
+    Column("email", String(254), primary_key=True),  # lower case
+    Column("role", String(32), nullable=False),
+    Column("scope_level", String(16), nullable=False),
+    Column("scope_code", String(32)),  # NULL for the whole DISCOM
+    Column("name", Text, nullable=False),
+)
+
+# Who did what and when: every load, export and brief (lib.data.audit).
+audit = Table(
+    "audit",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),  # IST
+    Column("email", Text),  # the signed-in user; NULL in local mode
+    Column("who", Text, nullable=False),  # name as listed, or the OS user in local mode / CLI
+    Column("role", String(32)),
+    Column("action", String(16), nullable=False),  # load | export | brief
+    Column("detail", Text, nullable=False),
+)
+
 meta = Table(
     "meta",
     metadata,

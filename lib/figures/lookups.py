@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -116,6 +116,14 @@ def _last_loaded_by_kind(engine: Engine) -> dict:
                 if kind and entry.get("accepted", 0) and kind not in found:
                     found[kind] = finished
     return found
+
+
+@figure
+def last_loaded_at(engine: Engine) -> datetime | None:
+    """When the latest load that landed finished (IST)."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(loads.c.finished_at))
+                            .where(loads.c.status == "loaded")).scalar()
 
 
 @figure

@@ -73,10 +73,8 @@ def scoping_of(engine: Engine, scope: Scope, level: str | None) -> tuple[list, n
     hierarchy_frame, the position of its unit among them (-1: outside the scope)."""
     hier = hierarchy_frame(engine)
     inside = np.ones(len(hier), dtype=bool)
-    for values, col in ((scope.zones, "zone_code"), (scope.circles, "circle_code"),
-                        (scope.divisions, "division_code"), (scope.areas, "area_code")):
-        if values:
-            inside &= hier[col].isin(values).to_numpy()
+    for level_of_filter, codes in scope.unit_filters():
+        inside &= hier[f"{level_of_filter}_code"].isin(codes).to_numpy()
     if level is None:
         return ["*"], np.where(inside, 0, -1)
     of_area = hier[f"{level}_code"].to_numpy(dtype=object)

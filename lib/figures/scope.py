@@ -20,6 +20,9 @@ class Scope:
     divisions: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    # The viewer's own unit (level, code), ANDed with every filter above; None: the whole DISCOM.
+    # Set only by lib.figures.access.bounded, never from a widget or a link.
+    within: tuple[str, str] | None = None
 
     @classmethod
     def of(cls, zones: Iterable[str] = (), circles: Iterable[str] = (),
@@ -30,16 +33,25 @@ class Scope:
                    tuple(sorted(set(divisions))), tuple(sorted(set(areas))),
                    tuple(sorted({c.lower() for c in categories})))
 
+    def unit_filters(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(level, codes) a unit must match at each level, the viewer's own unit included:
+        the one rule both the SQL (``hierarchy_conditions``) and the cells
+        (``lib.figures.metrics.scoping_of``) cut by."""
+        found = [(level, values) for level, values in (
+            ("zone", self.zones), ("circle", self.circles), ("division", self.divisions),
+            ("area", self.areas)) if values]
+        if self.within is not None:
+            found.append((self.within[0], (self.within[1],)))
+        return found
+
     def hierarchy_conditions(self) -> list:
         """WHERE conditions on the hierarchy table."""
-        conds = []
-        for values, col in ((self.zones, hierarchy.c.zone_code),
-                            (self.circles, hierarchy.c.circle_code),
-                            (self.divisions, hierarchy.c.division_code),
-                            (self.areas, hierarchy.c.area_code)):
-            if values:
-                conds.append(col.in_(values))
-        return conds
+        return [hierarchy.c[f"{level}_code"].in_(codes) for level, codes in self.unit_filters()]
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any hierarchy filter narrows the scope (the viewer's own bound aside)."""
+        return bool(self.zones or self.circles or self.divisions or self.areas)
 
     def narrowed(self, level: str, code: str) -> Scope:
         """The same scope narrowed to one unit of a level (for drill-downs)."""

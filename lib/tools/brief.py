@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from lib.data import audit
+from lib.data.audit import Actor
 from lib.data.contract import CATEGORIES, TARGET_METRICS
 from lib.data.engine import get_engine
 from lib.figures import lookups, metrics, targets, tiles
@@ -254,9 +256,14 @@ def build(engine: Engine, scope: Scope, period: Period, campaign_id: str | None,
 
 
 def for_dashboard(scope: Scope, period: Period, campaign_id: str | None, lang: str,
-                  kind: str) -> bytes:
-    """The brief's PDF (``kind="pdf"``) or PNG for the configured database (the Overview's buttons)."""
-    files = build(get_engine(), scope, period, campaign_id, lang, png=kind == "png")
+                  kind: str, who: Actor) -> bytes:
+    """The brief's PDF (``kind="pdf"``) or PNG for the configured database (the Overview's
+    buttons), recorded in the audit trail as made by ``who``. ``scope`` must come bounded by
+    the viewer (``current.bounded``): the click runs this outside the viewer's session."""
+    engine = get_engine()
+    audit.record_now(engine, who, "brief", f"{file_name(scope, period, lang, kind)} · "
+                     f"{period.start}–{period.end} · campaign {campaign_id or '-'}")
+    files = build(engine, scope, period, campaign_id, lang, png=kind == "png")
     return files.png if kind == "png" and files.png is not None else files.pdf
 
 
@@ -338,6 +345,8 @@ def command(args) -> int:
         campaign = args.campaign or default_campaign(engine)
         files = build(engine, scope, Period(start, end), campaign, args.lang,
                       png=args.png is not None)
+        audit.record_now(engine, audit.os_actor(" (command line)"), "brief",
+                         f"{args.out.name} · {start}–{end} · campaign {campaign or '-'}")
     except BriefError as exc:
         print(f"python -m lib.cli brief: {exc}", file=sys.stderr)
         return 2

@@ -290,7 +290,8 @@ def generate(out: Path, consumers: int = 20_000, seed: int = 1, days: int = 8,
     s = setup(seed % 2**63, max(days, CAMPAIGN_DAYS[-1] + 1))
     h = s.hierarchy
     # Write to .part files and rename at the end: a crash never leaves a half sample behind.
-    part = {name: out / f"{name}.csv.part" for name in FILES}
+    # No users file: the sample runs in local mode (data/pvvnl/users.example.csv is one to try).
+    part = {name: out / f"{name}.csv.part" for name in FILES if name != "users"}
     counts = {name: 0 for name in ("hierarchy", "campaigns", "targets", "consumers",
                                    "balances", "activities", "recharges", "complaints")}
     report(0.0, "hierarchy and campaign")

@@ -351,7 +351,6 @@ _TOPICS = {
         "Without this, one invalid row rejects the whole load.",
         "मान्य पंक्तियाँ लोड करें और हर अमान्य पंक्ति कारण सहित अस्वीकृत फ़ाइल में रखें। इसके बिना "
         "एक भी अमान्य पंक्ति पूरे लोड को अस्वीकृत कर देती है।"),
-    "data.loaded_by": ("Your name (recorded with the load)", "आपका नाम (लोड के साथ दर्ज होगा)"),
     "data.load": ("Load", "लोड करें"),
     "data.loaded": ("Loaded: {n} rows accepted from {files} file(s).",
                     "लोड हो गया: {files} फ़ाइलों से {n} पंक्तियाँ स्वीकार।"),
@@ -435,5 +434,49 @@ _NUMBERS = {
                            "इस अवधि ({start} – {end}) के लिए कोई डेटा नहीं; डेटा {first} – {last} तक है"),
 }
 
+# Access by role (lib.view.access) and the audit trail on the Data page.
+_ACCESS = {
+    "access.local": ("Local mode: one user, as director, sees all of PVVNL. Load a users file "
+                     "to turn on access by role.",
+                     "लोकल मोड: एक उपयोगकर्ता, निदेशक के रूप में, संपूर्ण पीवीवीएनएल देखता है। "
+                     "भूमिका के अनुसार पहुँच के लिए उपयोगकर्ता फ़ाइल लोड करें।"),
+    "access.signed_in": ("Signed in: {name} · {role} · {scope}",
+                         "साइन इन: {name} · {role} · {scope}"),
+    "access.role.director": ("Director", "निदेशक"),
+    "access.role.chief_engineer": ("Chief engineer", "मुख्य अभियंता"),
+    "access.role.circle_engineer": ("Circle engineer", "अधीक्षण अभियंता (सर्किल)"),
+    "access.role.division_engineer": ("Division engineer", "अधिशासी अभियंता (डिवीज़न)"),
+    "access.role.viewer": ("Viewer", "दर्शक"),
+    "access.title": ("No access", "पहुँच नहीं"),
+    "access.not_identified": ("This dashboard shows only what each user may see, so it needs to "
+                              "know who you are. Sign in with your office account.",
+                              "यह डैशबोर्ड हर उपयोगकर्ता को केवल उसका दायरा दिखाता है, इसलिए आपकी "
+                              "पहचान आवश्यक है। अपने कार्यालय खाते से साइन इन करें।"),
+    "access.not_listed": ("{email} is not on this dashboard's users list.",
+                          "{email} इस डैशबोर्ड की उपयोगकर्ता सूची में नहीं है।"),
+    "access.ask": ("To get access, ask a director: {names}.",
+                   "पहुँच के लिए किसी निदेशक से कहें: {names}।"),
+    "access.ask_mis": ("To get access, ask the MIS team.", "पहुँच के लिए एमआईएस टीम से कहें।"),
+    "access.login": ("Sign in", "साइन इन करें"),
+    "access.logout": ("Sign out", "साइन आउट"),
+    "access.director_only": ("Only a director can load data and read the load history and "
+                             "the audit trail.",
+                             "डेटा लोड करना तथा लोड इतिहास और ऑडिट देखना केवल निदेशक के लिए है।"),
+    "data.kind.users": ("Users and roles", "उपयोगकर्ता एवं भूमिकाएँ"),
+    "data.recorded_as": ("The load is recorded as made by {who}.",
+                         "यह लोड {who} के नाम से दर्ज होगा।"),
+    "data.audit": ("Audit trail: loads, exports and briefs", "ऑडिट: लोड, डाउनलोड एवं सारांश"),
+    "data.no_audit": ("Nothing recorded yet.", "अभी कुछ दर्ज नहीं।"),
+    "data.who": ("Who", "कौन"),
+    "data.email": ("E-mail", "ई-मेल"),
+    "data.role": ("Role", "भूमिका"),
+    "data.action": ("Action", "कार्य"),
+    "data.detail": ("Detail", "विवरण"),
+    "data.action.load": ("Load", "लोड"),
+    "data.action.export": ("Export", "डाउनलोड"),
+    "data.action.brief": ("Brief", "सारांश"),
+}
+
 SECTIONS = (_APP, _PAGES, _KPIS, _KPI_HELP, _LEVELS, _VOCABS, _BANDS, _FILTERS, _MESSAGES,
-             _DOWNLOADS, _UNITS, _CHART, _OVERVIEW, _ZONES_CE, _TOPICS, _DISPLAY, _NUMBERS)
+             _DOWNLOADS, _UNITS, _CHART, _OVERVIEW, _ZONES_CE, _TOPICS, _DISPLAY, _NUMBERS,
+             _ACCESS)

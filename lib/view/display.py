@@ -158,10 +158,12 @@ def indicator(tick: int, params: Params) -> str:
 
 
 def unit_level(scope: Scope) -> str:
-    """The level a slide ranks: zones for the whole DISCOM, else the units one level below."""
-    if scope.divisions or scope.areas:
+    """The level a slide ranks: zones for the whole DISCOM, else the units one level below the
+    finest unit chosen or, for a viewer bound to a unit, below that unit."""
+    levels = {level for level, _ in current.bounded(scope).unit_filters()}
+    if levels & {"division", "area"}:
         return "area"
-    return "division" if scope.circles else "circle" if scope.zones else "zone"
+    return "division" if "circle" in levels else "circle" if "zone" in levels else "zone"
 
 
 # --- the figures: one snapshot per data version -------------------------------------------------
@@ -207,9 +209,7 @@ def _take(params: Params, version: int, now: datetime) -> Snapshot:
     campaigns = current.campaign_list()
     as_of = current.data_as_of()
     period = period_for(params.campaign, campaigns, as_of)
-    loads = current.load_history()
-    done = loads[loads["status"] == "loaded"]["finished_at"]
-    loaded_at = done.iloc[0] if len(done) else None
+    loaded_at = current.last_loaded_at()
     figures: dict[str, pd.DataFrame] = {}
     if period is not None:
         scope, level, camp = params.scope, unit_level(params.scope), params.campaign

@@ -212,12 +212,24 @@ def go(drill: Drill) -> None:
     set_params({**dict.fromkeys(DRILL_PARAMS.values()), **drill.to_params()})
 
 
+def first_level(scope: Scope) -> str:
+    """The level a comparison starts at: zones, or for a viewer bound to a unit the level
+    below it (a chief engineer compares their circles)."""
+    if scope.within is None:
+        return "zone"
+    return CHILD.get(scope.within[0]) or "area"
+
+
 def drill_from_url(tree: pd.DataFrame, scope: Scope, lang: str) -> Drill:
-    """The drill in the URL, with codes outside the scope dropped from it (and a notice)."""
+    """The drill in the URL, with codes outside the scope dropped from it (and a notice); with
+    only one zone to see (a chief engineer's own), that zone is open from the start."""
     drill, dropped = validated(Drill.from_params(st.query_params), tree, scope)
     if dropped:
         go(drill)
         show_notices([t("msg.invalid_url_value", lang, name=p, value=v) for p, v in dropped])
+    zones = tree["zone_code"].unique()
+    if drill.zone is None and len(zones) == 1:
+        drill = Drill(str(zones[0]))
     return drill
 
 

@@ -106,7 +106,8 @@ def sidebar_filters(lang: str) -> Filters:
     _publish("category", cats)
     sb.button(t("filter.reset", lang), on_click=reset_filters, width="stretch")
     _show(notices)
-    return Filters(lang, campaign_id, period, Scope.of(categories=cats, **scope_args), as_of)
+    scope = current.bounded(Scope.of(categories=cats, **scope_args))  # the viewer's own unit
+    return Filters(lang, campaign_id, period, scope, as_of)
 
 
 def _keyed(widget, key: str, suffix: str, *args, then=None, **kwargs):

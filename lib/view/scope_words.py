@@ -19,8 +19,12 @@ def unit_options(tree: pd.DataFrame, level: str, lang: str) -> dict[str, str]:
 
 
 def scope_words(tree: pd.DataFrame, scope: Scope, lang: str) -> str:
-    """The chosen units and categories by name, or "All of PVVNL"."""
+    """The chosen units and categories by name; with no unit chosen, the viewer's own unit
+    (``scope.within``) or "All of PVVNL"."""
     parts = []
+    if scope.within is not None and not scope.filtered:
+        level, code = scope.within
+        parts.append(unit_options(tree, level, lang).get(code, code))
     for level, plural in UNIT_KEYS:
         codes = getattr(scope, plural)
         if codes:

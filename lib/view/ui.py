@@ -20,7 +20,7 @@ from lib.figures.memo import remembered, remembered_per_object
 from lib.view import charts
 from lib.view.drill import top_units, unique_names, url_choice
 from lib.view.exports import csv_bytes, xlsx_bytes
-from lib.view.filters import Filters, context_caption
+from lib.view.filters import Filters, context_caption, scope_text
 from lib.view.formats import (
     fmt_date,
     fmt_int,
@@ -213,14 +213,27 @@ def _formatted(raw: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFr
 
 
 def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, lang: str) -> None:
-    """CSV (the formatted text, UTF-8 with BOM) and Excel (numbers kept as numbers) downloads."""
+    """CSV (the formatted text, UTF-8 with BOM) and Excel (numbers kept as numbers) downloads;
+    each one clicked is written to the audit trail."""
+    # Files are built only when clicked (callables), so tables cost nothing per rerun. The
+    # click runs them in a worker thread without this session: who and what are named now.
+    who, filters = current.actor(), st.session_state.get("filters")
+    where = f" · {scope_text(filters)} · {filters.period.start}–{filters.period.end}" \
+        if filters else ""
+
+    def audited(ext: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
+        def made() -> bytes:
+            current.record("export", f"{name}.{ext} ({len(raw):,} rows){where}", who)
+            return build()
+        return made
+
     with st.container(horizontal=True):
-        # files are built only when clicked (callables), so tables cost nothing per rerun
-        st.download_button(t("download.csv", lang), lambda: csv_bytes(shown()),
+        st.download_button(t("download.csv", lang), audited("csv", lambda: csv_bytes(shown())),
                            file_name=f"{name}.csv",
                            mime="text/csv", key=f"csv_{name}", icon=":material/download:",
                            on_click="ignore")
-        st.download_button(t("download.excel", lang), lambda: xlsx_bytes(raw, name),
+        st.download_button(t("download.excel", lang),
+                           audited("xlsx", lambda: xlsx_bytes(raw, name)),
                            file_name=f"{name}.xlsx", key=f"xlsx_{name}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/table_view:")
