@@ -50,10 +50,13 @@ def _pages(lang: str, director: bool) -> dict[str, st.Page]:
 
 
 def _no_access(lang: str) -> None:
-    """An unidentified or unlisted visitor: one page, no navigation, no figure."""
-    st.set_page_config(page_title=page_title("overview", lang), page_icon=ICON, layout="wide")
-    st.navigation([st.Page(partial(access.no_access_page, lang), title=t("access.title", lang),
-                           url_path="no_access")], position="hidden").run()
+    """An unidentified or unlisted visitor: every URL answers the "no access" page (no
+    navigation, no figure, and no "page not found" for a link they were sent)."""
+    st.set_page_config(page_title=t("access.title", lang), page_icon=ICON, layout="wide")
+    refusal = partial(access.no_access_page, lang)
+    st.navigation([st.Page(refusal, title=t("access.title", lang), url_path=url,
+                           default=(i == 0)) for i, (_, _, _, url) in enumerate(PAGES)],
+                  position="hidden").run()
 
 
 def run() -> None:
