@@ -20,6 +20,7 @@ from lib.data.schema import (
     loads,
     recharges,
     targets,
+    users,
 )
 from lib.figures.memo import figure
 
@@ -33,6 +34,7 @@ FRESHNESS = {
     "complaints": (complaints, complaints.c.opened_day),
     "campaigns": (campaigns, campaigns.c.end_date),
     "targets": (targets, None),
+    "users": (users, None),
 }
 
 
