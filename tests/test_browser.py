@@ -34,16 +34,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run dashboard.py` on a fixture database; yields its base URL."""
+def need_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs it (apt-get install -y chromium)")
         pytest.skip("Chromium not installed (apt-get install -y chromium)")
-    folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'browser.db'}"
-    assert load_paths([F.write_fixture(folder / "files")], url=url).ok
+
+
+def serve(url: str):
+    """`streamlit run dashboard.py` on the database at ``url``; yields its base URL."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.Popen(
@@ -67,6 +66,16 @@ def server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run dashboard.py` on a fixture database; yields its base URL."""
+    need_chromium()
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'browser.db'}"
+    assert load_paths([F.write_fixture(folder / "files")], url=url).ok
+    yield from serve(url)
 
 
 @pytest.fixture(scope="module")

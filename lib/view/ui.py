@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lib.data.contract import LEVELS
 from lib.figures import current
 from lib.figures.memo import remembered, remembered_per_object
-from lib.view import charts
+from lib.view import charts, theme
 from lib.view.drill import top_units, unique_names, url_choice
 from lib.view.exports import csv_bytes, xlsx_bytes
 from lib.view.filters import Filters, context_caption
@@ -108,12 +108,14 @@ def stop_without_data(f: Filters) -> None:
     st.stop()
 
 
-def tiles(items: Sequence[Tile], per_row: int = 4) -> None:
-    """KPI tiles in rows of ``per_row``."""
-    for start in range(0, len(items), per_row):
-        cols = st.columns(per_row)
-        for col, tile in zip(cols, items[start:start + per_row], strict=False):
-            with col:
+def tiles(items: Sequence[Tile], per_row: int = 4, name: str = "kpi") -> None:
+    """KPI tiles in rows of at most ``per_row`` that wrap to fewer where the page is narrow
+    (each tile keeps lib.view.theme.TILE_MIN_WIDTH, so no value or label is cut)."""
+    key = f"tiles-{name}"
+    st.html(f"<style>{theme.tiles_css(key, per_row)}</style>")  # constants only
+    with st.container(horizontal=True, key=key):
+        for i, tile in enumerate(items):
+            with st.container(key=f"{key}-{i}"):
                 st.metric(tile.label, tile.value, delta=tile.delta, help=tile.help, border=True,
                           delta_color=tile.delta_color, delta_arrow=tile.delta_arrow,
                           delta_description=tile.delta_description)
