@@ -95,3 +95,21 @@ def test_overview_tiles_wrap_to_fit(sample_server, browser, size):
         ctx.close()
     per_row = tops.count(tops[0])
     assert (len(tops), per_row) == (12, 4 if size[0] >= 1920 else 3)
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_overview_league_fits_at_1920(sample_server, browser, lang):
+    """At 1920 every column of the zone league is in view (no sideways scroll); at 1366 it
+    scrolls, with rank and zone pinned (tests/test_numbers.py)."""
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{sample_server}/?lang={lang}")
+        _settle(pg)
+        pg.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller')
+        widths = pg.eval_on_selector_all('[data-testid="stDataFrame"] .dvn-scroller',
+                                         "els => els.map(e => [e.scrollWidth, e.clientWidth])")
+    finally:
+        ctx.close()
+    league = widths[0]
+    assert league[0] <= league[1] + 1, widths

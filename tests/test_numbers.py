@@ -104,3 +104,15 @@ def test_count_axes_have_whole_number_ticks():
     days = pd.DataFrame({"day": pd.to_datetime(["2026-02-03", "2026-02-04"]), "n": [1, 2]})
     spec = charts.trend(days, "day", ["n"], {"n": "N"}, value_kind="int").to_dict(validate=False)
     assert '"tickMinStep": 1' in __import__("json").dumps(spec)
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_wide_tables_pin_their_key_columns(app, lang):
+    """The league's rank and zone stay in view when the table scrolls sideways (a narrow
+    screen); the other columns scroll."""
+    import json
+
+    from lib.view.labels import t
+    league = json.loads(app(lang=lang).dataframe[0].proto.columns)
+    pinned = sorted(k for k, v in league.items() if v.get("pinned"))
+    assert pinned == sorted([t("overview.rank", lang), t("level.zone", lang)])

@@ -30,6 +30,8 @@ from lib.view.labels import level_label, page_title, t
 from lib.view.tiles import Tile, kpi_tile, overview_tiles  # noqa: F401 (pages call ui.kpi_tile)
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
+# Columns that say which row is which: pinned, so they stay in view when a wide table scrolls.
+KEY_COLUMNS = ("rank", "unit", "day", "account_no", "help_desk", "label", "load_id")
 
 
 _FRAME = threading.local()
@@ -187,7 +189,8 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
     """A table with translated headers and Indian number formats, plus CSV / Excel downloads.
 
     ``columns`` maps a frame column to (header, kind); kind is one of lib.view.formats's kinds
-    ("int", "inr", "pct", "date", "hours", ...) or "text". With ``rows_shown``, a longer table
+    ("int", "inr", "pct", "date", "hours", ...) or "text". Key columns (KEY_COLUMNS: rank, unit,
+    day, account number, ...) are pinned: they stay in view when a wide table scrolls. With ``rows_shown``, a longer table
     shows its first rows on screen (with a note) while the downloads hold every row.
     """
     if df is None or df.empty:
@@ -199,8 +202,9 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
     headers = {c: columns[c][0] for c in cols}
     cut = rows_shown is not None and len(raw) > rows_shown
     screen = raw.head(rows_shown) if cut else raw
+    pinned = {headers[c]: st.column_config.Column(pinned=True) for c in cols if c in KEY_COLUMNS}
     st.dataframe(_formatted(screen, kinds, lang).rename(columns=headers), hide_index=True,
-                 width="stretch", height=height or "auto")
+                 width="stretch", height=height or "auto", column_config=pinned)
     if cut:
         st.caption(t("table.rows_shown", lang, n=fmt_int(rows_shown, lang),
                      total=fmt_int(len(raw), lang)))
