@@ -186,6 +186,11 @@ _MESSAGES = {
     "msg.as_of": ("as of {date}", "{date} की स्थिति"),
     "msg.period": ("Period: {start} – {end}", "अवधि: {start} – {end}"),
     "msg.scope": ("Scope: {scope}", "दायरा: {scope}"),
+    # The page header: how far the data goes, then the period shown and why.
+    "msg.data_to": ("Data to {date}", "डेटा {date} तक"),
+    "msg.showing": ("showing {start} – {end}", "दिखाई गई अवधि {start} – {end}"),
+    "msg.period_campaign": ("campaign", "अभियान"),
+    "msg.period_recent": ("the data's last 7 days", "डेटा के अंतिम 7 दिन"),
     "msg.scope_all": ("All of PVVNL", "संपूर्ण पीवीवीएनएल"),
     "msg.empty_db": (
         "The database has no data yet. Load the source files on the Data page, or run "
