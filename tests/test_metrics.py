@@ -149,6 +149,16 @@ def test_league_ranks_zones(loaded):
     assert table["code"].tolist() == ["Z2", "Z1"]
     assert table["score"].tolist() == pytest.approx([0.5, 0.375])
     assert table["negative_change"].tolist() == [-1, 0]
+    assert table["rank"].tolist() == [1, 2]
+
+
+def test_units_without_a_target_have_no_rank(loaded):
+    """Z1's divisions (D1, D2) have no target of their own, nor any below them: no score, no
+    rank (never a rank by another metric). Z2's circle C2 holds D3, whose area A4 has one."""
+    divisions = league(loaded, Scope.of(zones=["Z1"], circles=["C1"]), PERIOD, "CAMP1", "division")
+    assert divisions["score"].isna().all() and divisions["rank"].isna().all()
+    d3 = league(loaded, Scope.of(circles=["C2"]), PERIOD, "CAMP1", "division")
+    assert d3["rank"].tolist() == [1] and d3["score"].notna().all()
 
 
 def test_kpis_command_json(loaded, db_url, capsys):

@@ -207,6 +207,30 @@ def test_ce_circle_shows_its_divisions_then_areas(app):
     assert "Click a bar" not in " ".join(c.value for c in at.caption)
 
 
+def test_levels_without_targets_offer_no_target_achievement_or_rank(app):
+    """Z1's divisions have no targets: "Target achievement" is not a choice, the table has no
+    Rank and no achievement column, and the page says why. A link asking for it falls back to
+    the default without calling the link wrong."""
+    at = app(CE, ce="Z1", ce_circle="C1", ce_metric="score")
+    compare = at.segmented_control(key="ce_metric_pick_en")
+    assert "Target achievement" not in compare.options and compare.value == "negative_balance"
+    assert "OTP verified" in compare.options
+    assert "ce_metric" not in at.query_params
+    columns = list(table(at).columns)
+    assert "Rank" not in columns and "Target achievement" not in columns
+    captions = [c.value for c in at.caption]
+    assert "Divisions: no targets are set, so no target achievement or rank." in captions
+    assert not any("ce_metric" in c for c in captions)  # no "ignored an unknown value"
+    # Z2's circle C2: its division D3 holds area A4's target, so the choice is there
+    at = app(CE, ce="Z2", ce_circle="C2")
+    assert "Target achievement" in at.segmented_control(key="ce_metric_pick_en").options
+    df = table(at)
+    assert list(df["Rank"]) == ["1"] and list(df["Target achievement"]) == ["50.0%"]
+    # a value that is no choice anywhere is still named
+    at = app(CE, ce="Z1", ce_metric="furlongs")
+    assert any("ce_metric" in c.value for c in at.caption)
+
+
 def test_ce_breadcrumb_goes_back_up(app):
     at = app(CE, ce="Z1", ce_circle="C1", ce_division="D1")
     at.button(key="crumb_1").click().run()

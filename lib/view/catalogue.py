@@ -285,6 +285,8 @@ _ZONES_CE = {
     "ce.cards": ("Zones and their chief engineers", "ज़ोन एवं उनके मुख्य अभियंता"),
     "ce.rank": ("Rank {rank} of {n}", "{n} में से रैंक {rank}"),
     "ce.rank_col": ("Rank", "रैंक"),
+    "ce.no_targets": ("{units}: no targets are set, so no target achievement or rank.",
+                      "{units}: कोई लक्ष्य निर्धारित नहीं, इसलिए लक्ष्य प्राप्ति या रैंक नहीं।"),
     "ce.open": ("Open", "खोलें"),
     "ce.opened": ("Open below", "नीचे खुला है"),
     "ce.pick_zone": ("Open a zone to drill down to its circles, divisions and areas.",
