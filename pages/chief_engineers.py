@@ -18,14 +18,16 @@ TABLE_KEYS = ("consumers", "negative_balance", "arrears_inr", "negative_cleared"
 
 f = ui.current_filters()
 lang = f.lang
-ui.page_header("chief_engineers", f)
+tree = current.hierarchy_frame()
+link_notices: list[str] = []
+here = drill.drill_from_url(tree, f.scope, lang, link_notices)
+ui.page_header("chief_engineers", f, scope=here.scope(f.scope))  # the scope drilled into
+drill.show_notices(link_notices)
 
 zones = ui.with_unit_name(current.league(f.scope, f.period, f.campaign_id, "zone"), lang)
 if zones.empty:
     ui.no_data(lang)
     st.stop()
-tree = current.hierarchy_frame()
-here = drill.drill_from_url(tree, f.scope, lang)
 
 
 def label(key: str) -> str:

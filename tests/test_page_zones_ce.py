@@ -255,6 +255,28 @@ def test_ce_drill_respects_the_sidebar_scope_and_drops_bad_codes(app):
     assert list(table(at)["Circle"]) == ["Meerut Circle-I"]
 
 
+def test_changing_the_sidebar_zone_while_drilled_says_nothing_about_links(app):
+    """Drilled into Z1, choosing Z2 in the sidebar leaves the drill quietly: nobody edited a
+    link, so no "ignored an unknown value in the link: ce=Z1"."""
+    at = app(CE, ce="Z1", ce_circle="C1")
+    at.multiselect(key="zone__en").set_value(["Z2"]).run()
+    assert not at.exception
+    assert "ce" not in at.query_params and "ce_circle" not in at.query_params
+    assert not any("ce=" in c.value or "ce_circle=" in c.value for c in at.caption)
+    assert not [x for x in at.toast if "link" in x.value]
+    assert not at.dataframe  # back to the cards
+    assert at.caption[0].value.endswith("Scope: Meerut Zone-II")
+
+
+def test_the_scope_line_names_the_unit_drilled_into(app):
+    at = app(CE, ce="Z1", ce_circle="C1", ce_division="D1")
+    assert at.caption[0].value.endswith(
+        "Scope: Meerut Zone-I › Meerut Circle-I › Meerut Division-I")
+    at = app(CE, ce="Z1", lang="hi")
+    assert at.caption[0].value.endswith("दायरा: मेरठ ज़ोन-प्रथम")
+    assert app(CE).caption[0].value.endswith("Scope: All of PVVNL")  # the cards: every zone
+
+
 def test_ce_category_filter_combines_with_the_drill(app):
     at = app(CE, ce="Z1", ce_circle="C1", category="domestic")
     df = table(at).set_index("Division")

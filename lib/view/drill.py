@@ -218,12 +218,22 @@ def go(drill: Drill) -> None:
     set_params({**dict.fromkeys(DRILL_PARAMS.values()), **drill.to_params()})
 
 
-def drill_from_url(tree: pd.DataFrame, scope: Scope, lang: str) -> Drill:
-    """The drill in the URL, with codes outside the scope dropped from it (and a notice)."""
+_SHOWN = "_drill_shown"  # session key: the drill this session last showed, as URL parameters
+
+
+def drill_from_url(tree: pd.DataFrame, scope: Scope, lang: str, notices: list[str]) -> Drill:
+    """The drill in the URL, with codes outside the scope dropped from it.
+
+    A dropped code is named in ``notices`` only when it came from a link: a code this session
+    was already showing, left behind because the sidebar scope changed, goes quietly (nobody
+    edited a link)."""
     drill, dropped = validated(Drill.from_params(st.query_params), tree, scope)
+    shown = st.session_state.get(_SHOWN, {})
     if dropped:
         go(drill)
-        show_notices([t("msg.invalid_url_value", lang, name=p, value=v) for p, v in dropped])
+        notices.extend(t("msg.invalid_url_value", lang, name=p, value=v)
+                       for p, v in dropped if shown.get(p) != v)
+    st.session_state[_SHOWN] = drill.to_params()
     return drill
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import altair as alt
 import pandas as pd
@@ -17,6 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lib.data.contract import LEVELS
 from lib.figures import current
 from lib.figures.memo import remembered, remembered_per_object
+from lib.figures.scope import Scope
 from lib.view import charts, theme
 from lib.view.drill import top_units, unique_names, url_choice
 from lib.view.exports import csv_bytes, xlsx_bytes
@@ -89,10 +91,12 @@ def with_unit_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.assign(unit=names)
 
 
-def page_header(key: str, filters: Filters, *, needs_data: bool = True) -> None:
-    """Page title and the period / scope / "as of" line; a period without data stops the page."""
+def page_header(key: str, filters: Filters, *, needs_data: bool = True,
+                scope: Scope | None = None) -> None:
+    """Page title and the data / period / scope line; a period without data stops the page.
+    ``scope`` is what the page shows when it is narrower than the sidebar's (a drill-down)."""
     st.title(page_title(key, filters.lang))
-    st.caption(context_caption(filters))
+    st.caption(context_caption(filters if scope is None else replace(filters, scope=scope)))
     if needs_data:
         stop_without_data(filters)
 
