@@ -77,12 +77,15 @@ if len(accounts) >= ACCOUNT_LIST_LIMIT:
 yes_no = {True: t("topic.yes", lang), False: t("topic.no", lang)}
 flags = ("contacted", "otp_verified", "app_downloaded")
 ui.table(accounts.assign(category=[category_label(c, lang) for c in accounts["category"]],
+                         meter_no=accounts["meter_no"].fillna(""),  # blank where none is known
                          **{c: accounts[c].map(yes_no) for c in flags}), {
     "account_no": (t("nb.account_no", lang), "text"),
+    "meter_no": (t("nb.meter_no", lang), "text"),
     "category": (t("filter.category", lang), "text"),
     "balance_inr": (t("nb.balance", lang), "inr"),
     "days_negative": (t("nb.days_negative", lang), "int"),
     "contacted": (kpi_label("contacted", lang), "text"),
     "otp_verified": (kpi_label("otp_verified", lang), "text"),
     "app_downloaded": (t("nb.app", lang), "text"),
-}, lang, f"negative-accounts-{area}-{f.period.end:%Y-%m-%d}", rows_shown=ACCOUNT_ROWS_SHOWN)
+}, lang, f"negative-accounts-{area}-{f.period.end:%Y-%m-%d}", rows_shown=ACCOUNT_ROWS_SHOWN,
+         values_csv=True)

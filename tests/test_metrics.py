@@ -126,6 +126,7 @@ def test_help_desks(loaded):
 def test_negative_accounts_of_one_area(loaded):
     accounts = negative_accounts(loaded, "A1", date(2026, 2, 4))
     assert accounts["account_no"].tolist() == ["0000000003", "0000000002"]
+    assert accounts["meter_no"].tolist() == ["SM-A1-003", "0071234567"]  # leading zero kept
     assert accounts["balance_inr"].tolist() == [-30000.0, -1200.0]
     assert accounts["days_negative"].tolist() == [4, 4]
     assert accounts["contacted"].tolist() == [True, True]

@@ -121,9 +121,12 @@ def test_negative_balance_area_account_list(db, lang):
     assert accounts[t("kpi.contacted", lang)].tolist() == [t("topic.yes", lang)] * 2
     assert accounts[t("kpi.otp_verified", lang)].tolist() == [t("topic.no", lang),
                                                               t("topic.yes", lang)]
+    assert accounts[t("nb.meter_no", lang)].tolist() == ["SM-A1-003", "0071234567"]
     keys = [b.key for b in at.download_button]
-    assert "csv_negative-accounts-A1-2026-02-04" in keys
-    assert "xlsx_negative-accounts-A1-2026-02-04" in keys
+    # the workbook first (Excel keeps the numbers as text), then the CSV, with a note on both
+    xlsx = keys.index("xlsx_negative-accounts-A1-2026-02-04")
+    assert keys[xlsx + 1] == "csv_negative-accounts-A1-2026-02-04"
+    assert t("download.values_note", lang) in [c.value for c in at.caption]
 
 
 def test_no_data_scope(db):

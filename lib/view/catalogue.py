@@ -215,6 +215,13 @@ _DOWNLOADS = {
                          "of them.",
                          "यहाँ {total} में से पहली {n} पंक्तियाँ दिखाई गई हैं; डाउनलोड में सभी हैं।"),
     "download.excel": ("Download Excel", "एक्सेल डाउनलोड करें"),
+    "download.values_note": (
+        "For Excel, use the Excel file: account and meter numbers stay text, balances are "
+        "numbers with paise. The CSV has the same values for other programs; Excel drops the "
+        "leading zeros of account numbers when it opens a CSV directly.",
+        "एक्सेल में एक्सेल फ़ाइल खोलें: खाता और मीटर संख्याएँ टेक्स्ट रहती हैं, बैलेंस पैसे सहित "
+        "संख्याएँ हैं। सीएसवी में यही मान अन्य प्रोग्रामों के लिए हैं; एक्सेल सीएसवी को सीधे खोलने पर "
+        "खाता संख्याओं के आगे के शून्य हटा देता है।"),
 }
 
 # Words used by lib.view.formats and on chart axes.
@@ -324,6 +331,7 @@ _TOPICS = {
                             "{date} को {n} खाते, बकाया {total}"),
     "nb.accounts_limit": ("Only the first {n} accounts are listed (most arrears first).",
                           "केवल पहले {n} खाते दिखाए गए हैं (सबसे अधिक बकाया पहले)।"),
+    "nb.meter_no": ("Meter number", "मीटर संख्या"),
     "nb.account_no": ("Account no.", "खाता संख्या"),
     "nb.balance": ("Balance", "बैलेंस"),
     "nb.days_negative": ("Days negative", "निगेटिव दिन"),

@@ -21,7 +21,7 @@ from lib.figures.memo import remembered, remembered_per_object
 from lib.figures.scope import Scope
 from lib.view import charts, theme
 from lib.view.drill import top_units, unique_names, url_choice
-from lib.view.exports import csv_bytes, xlsx_bytes
+from lib.view.exports import csv_bytes, plain_values, xlsx_bytes
 from lib.view.filters import Filters, context_caption
 from lib.view.formats import (
     fmt_date,
@@ -189,13 +189,17 @@ def no_data(lang: str) -> None:
 
 
 def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, name: str,
-          *, height: int | None = None, rows_shown: int | None = None) -> None:
+          *, height: int | None = None, rows_shown: int | None = None,
+          values_csv: bool = False) -> None:
     """A table with translated headers and Indian number formats, plus CSV / Excel downloads.
 
     ``columns`` maps a frame column to (header, kind); kind is one of lib.view.formats's kinds
     ("int", "inr", "pct", "date", "hours", ...) or "text". Key columns (KEY_COLUMNS: rank, unit,
-    day, account number, ...) are pinned: they stay in view when a wide table scrolls. With ``rows_shown``, a longer table
-    shows its first rows on screen (with a note) while the downloads hold every row.
+    day, account number, ...) are pinned: they stay in view when a wide table scrolls. With
+    ``rows_shown``, a longer table shows its first rows on screen (with a note) while the
+    downloads hold every row. With ``values_csv`` (a list people work from: the accounts), the
+    Excel download comes first and the CSV holds plain values (rupees with paise) instead of
+    the text shown, with a note on opening it in Excel.
     """
     if df is None or df.empty:
         no_data(lang)
@@ -212,8 +216,14 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
     if cut:
         st.caption(t("table.rows_shown", lang, n=fmt_int(rows_shown, lang),
                      total=fmt_int(len(raw), lang)))
-    downloads(lambda: _formatted(raw, kinds, lang).rename(columns=headers),
-              raw.rename(columns=headers), name, lang)
+    if values_csv:
+        shown = lambda: plain_values(raw, kinds).rename(columns=headers)  # noqa: E731
+    else:
+        shown = lambda: _formatted(raw, kinds, lang).rename(columns=headers)  # noqa: E731
+    downloads(shown, raw.rename(columns=headers), name, lang,
+              formats={headers[c]: k for c, k in kinds.items()}, excel_first=values_csv)
+    if values_csv:
+        st.caption(t("download.values_note", lang))
 
 
 @remembered
@@ -222,18 +232,26 @@ def _formatted(raw: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFr
     return format_frame(raw, kinds, lang)
 
 
-def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, lang: str) -> None:
-    """CSV (the formatted text, UTF-8 with BOM) and Excel (numbers kept as numbers) downloads."""
-    with st.container(horizontal=True):
-        # files are built only when clicked (callables), so tables cost nothing per rerun
+def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, lang: str,
+              *, formats: Mapping[str, str] | None = None, excel_first: bool = False) -> None:
+    """CSV (``shown()``: by default the formatted text, UTF-8 with BOM) and Excel (numbers kept
+    as numbers, ``formats`` giving each column's kind) downloads; Excel first if asked."""
+    def csv_button() -> None:
         st.download_button(t("download.csv", lang), lambda: csv_bytes(shown()),
                            file_name=f"{name}.csv",
                            mime="text/csv", key=f"csv_{name}", icon=":material/download:",
                            on_click="ignore")
-        st.download_button(t("download.excel", lang), lambda: xlsx_bytes(raw, name),
+
+    def excel_button() -> None:
+        st.download_button(t("download.excel", lang), lambda: xlsx_bytes(raw, name, formats),
                            file_name=f"{name}.xlsx", key=f"xlsx_{name}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/table_view:")
+                           icon=":material/table_view:", type="primary" if excel_first else "secondary")
+
+    # files are built only when clicked (callables), so tables cost nothing per rerun
+    with st.container(horizontal=True):
+        for button in ((excel_button, csv_button) if excel_first else (csv_button, excel_button)):
+            button()
 
 
 def empty_database(lang: str) -> None:
