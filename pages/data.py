@@ -100,11 +100,14 @@ history = current.load_history()
 if history.empty:
     st.info(t("data.no_loads", lang), icon=":material/history:")
 else:
-    ui.table(history.assign(status=[t(f"data.status.{s}", lang) for s in history["status"]]), {
+    ui.table(history.assign(status=[t(f"data.status.{s}", lang) for s in history["status"]],
+                            message=[ui.load_summary(r, lang)
+                                     for r in history.to_dict("records")]), {
         "load_id": (t("data.load_id", lang), "text"),
         "finished_at": (t("data.when", lang), "datetime"),
-        "loaded_by": (t("data.by", lang), "text"), "files": (t("data.file", lang), "text"),
         "status": (t("data.status", lang), "text"),
+        "message": (t("data.message", lang), "text"),
         "rows_accepted": (t("data.accepted", lang), "int"),
         "rows_rejected": (t("data.rejected_rows", lang), "int"),
-        "message": (t("data.message", lang), "text")}, lang, "load-history")
+        "loaded_by": (t("data.by", lang), "text"), "files": (t("data.file", lang), "text"),
+    }, lang, "load-history")

@@ -402,6 +402,12 @@ _TOPICS = {
     "data.by": ("By", "किसके द्वारा"),
     "data.status": ("Status", "स्थिति"),
     "data.message": ("Summary", "सारांश"),
+    # The load history's summary, from the load's counts (never the log's English line).
+    "data.history_loaded": ("{n} rows from {files} files", "{files} फ़ाइलों से {n} पंक्तियाँ"),
+    "data.history_loaded_one": ("{n} rows from 1 file", "1 फ़ाइल से {n} पंक्तियाँ"),
+    "data.history_skipped": ("{n} invalid rows skipped", "{n} अमान्य पंक्तियाँ छोड़ी गईं"),
+    "data.history_rejected": ("nothing loaded: {n} problems", "कुछ भी लोड नहीं हुआ: {n} समस्याएँ"),
+    "data.history_rejected_plain": ("nothing loaded", "कुछ भी लोड नहीं हुआ"),
     "data.status.loaded": ("Loaded", "लोड हुआ"),
     "data.status.rejected": ("Rejected", "अस्वीकृत"),
     "data.kind.hierarchy": ("Organisation hierarchy", "संगठन संरचना"),
