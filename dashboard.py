@@ -30,6 +30,7 @@ PAGES = (
 # The tab icon is a file of ours: a ":material/…:" icon would be fetched from a font server.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 DISPLAY = "display"  # the meeting-room display: no chrome, no sidebar, navigation hidden
+OVERVIEW = "overview"  # the default page: served at "/", and at "/overview" too
 
 
 def _pages(lang: str) -> dict[str, st.Page]:
@@ -52,7 +53,14 @@ def run() -> None:
     st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=ICON,
                        layout="wide")
     lang = language_switch()
-    page = st.navigation(list(_pages(lang).values()))
+    pages = _pages(lang)
+    missing = ui.unknown_path(list(pages.values()))
+    if missing is not None:  # the default page runs instead, without Streamlit's own dialog
+        ui.run_default_page(pages[OVERVIEW])
+    page = st.navigation(list(pages.values()))
+    if missing not in (None, OVERVIEW):
+        ui.page_not_found(missing, pages[OVERVIEW], lang)
+        return
     st.sidebar.caption(t("app.title", lang))
     if page.url_path != "data" and not current.has_data():
         ui.empty_database(lang)

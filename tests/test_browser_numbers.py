@@ -113,3 +113,37 @@ def test_the_overview_league_fits_at_1920(sample_server, browser, lang):
         ctx.close()
     league = widths[0]
     assert league[0] <= league[1] + 1, widths
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_an_unknown_page_path_says_so_and_links_to_the_overview(server, browser, lang):
+    """/no_such_page: a notice in the page's language naming the path and a link to the
+    Overview, instead of the Overview opening silently (and no English dialog of Streamlit's);
+    /overview is the Overview."""
+    from lib.view.labels import t
+
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = ctx.new_page()
+    try:
+        # A freshly started server routes its very first run by file name (pages/ folder mode,
+        # see lib.view.ui.ensure_frame) and Streamlit shows its own dialog for that one run.
+        pg.goto(server + "/")
+        _settle(pg)
+        pg.goto(f"{server}/no_such_page?lang={lang}")
+        pg.wait_for_selector('[data-testid="stAlertContentWarning"]', timeout=60_000)
+        pg.wait_for_timeout(800)
+        notice = pg.locator('[data-testid="stAlertContentWarning"]').inner_text()
+        assert "/no_such_page" in notice and t("msg.page_not_found", lang, path="")[:12] in notice
+        assert pg.get_by_role("dialog").count() == 0
+        assert pg.locator('[data-testid="stMetricValue"]').count() == 0  # not the Overview
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / f"page-not-found-{lang}.png"))
+        pg.get_by_role("link", name=t("msg.go_to_overview", lang)).click()
+        _settle(pg)
+        assert pg.locator('[data-testid="stMetricValue"]').first.inner_text() == "5"
+
+        pg.goto(f"{server}/overview?lang={lang}")
+        _settle(pg)  # the tiles, and no "Page not found"
+        assert pg.get_by_role("dialog").count() == 0
+    finally:
+        ctx.close()

@@ -186,6 +186,11 @@ _MESSAGES = {
     "msg.as_of": ("as of {date}", "{date} की स्थिति"),
     "msg.period": ("Period: {start} – {end}", "अवधि: {start} – {end}"),
     "msg.scope": ("Scope: {scope}", "दायरा: {scope}"),
+    "msg.page_not_found_title": ("Page not found", "पेज नहीं मिला"),
+    "msg.page_not_found": ("The dashboard has no page at {path}. Check the link, or start from "
+                           "the Overview.",
+                           "डैशबोर्ड में {path} पर कोई पेज नहीं है। लिंक जाँचें, या अवलोकन से शुरू करें।"),
+    "msg.go_to_overview": ("Go to the Overview", "अवलोकन पर जाएँ"),
     # The page header: how far the data goes, then the period shown and why.
     "msg.data_to": ("Data to {date}", "डेटा {date} तक"),
     "msg.showing": ("showing {start} – {end}", "दिखाई गई अवधि {start} – {end}"),

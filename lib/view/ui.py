@@ -29,6 +29,7 @@ from lib.view.formats import (
     format_frame,
 )
 from lib.view.labels import level_label, page_title, t
+from lib.view.safe import quoted
 from lib.view.tiles import Tile, kpi_tile, overview_tiles  # noqa: F401 (pages call ui.kpi_tile)
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
@@ -75,6 +76,36 @@ def is_requested(page: st.Page, pages: Sequence[st.Page]) -> bool:
     if wanted and wanted in {p._script_hash for p in pages}:
         return wanted == page._script_hash
     return manager.intended_page_name == page.url_path
+
+
+def unknown_path(pages: Sequence[st.Page]) -> str | None:
+    """The URL path this run asked for when it names none of ``pages`` (None otherwise).
+
+    Streamlit would show its own English "Page not found" dialog over the default page;
+    the frame asks first (as ``is_requested`` does) and says so in the page's language."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    manager = ctx.pages_manager
+    if manager.intended_page_script_hash:  # a page of the menu (an old hash falls back quietly)
+        return None
+    wanted = manager.intended_page_name or ""
+    return None if wanted in {"", *(p.url_path for p in pages)} else wanted
+
+
+def run_default_page(default: st.Page) -> None:
+    """Have st.navigation pick ``default`` for this run (no dialog of its own)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.pages_manager.set_script_intent(default._script_hash, "")
+
+
+def page_not_found(path: str, overview: st.Page, lang: str) -> None:
+    """The notice for a URL path that names no page, with a link to the Overview."""
+    st.title(t("msg.page_not_found_title", lang))
+    st.warning(t("msg.page_not_found", lang, path=quoted("/" + path)),
+               icon=":material/link_off:")
+    st.page_link(overview, label=t("msg.go_to_overview", lang), icon=":material/dashboard:")
 
 
 def current_filters() -> Filters:
