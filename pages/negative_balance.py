@@ -38,8 +38,14 @@ with st.expander(t("topic.chart_data", lang)):
 st.subheader(t("nb.bands", lang, date=fmt_date(f.period.end, lang)))
 bands = current.dues_bands(f.scope, f.period.end)
 bands = bands.assign(label=[band_label(b, lang) for b in bands["band"]])
-ui.chart(charts.bands_chart(bands, "label", "negative_balance", "arrears_inr", lang=lang)
-         if bands["negative_balance"].any() else None, lang)
+panels = charts.bands_panels(bands, "label", "negative_balance", "arrears_inr", lang=lang) \
+    if bands["negative_balance"].any() else None
+if panels is None:
+    ui.no_data(lang)
+else:
+    for col, panel in zip(st.columns(2), panels, strict=True):  # each fills its half
+        with col:
+            ui.chart(panel, lang)
 ui.table(bands, {"label": (t("band.title", lang), "text"),
                  "negative_balance": (kpi_label("negative_balance", lang), "int"),
                  "arrears_inr": (kpi_label("arrears_inr", lang), "inr")}, lang, "dues-bands")
