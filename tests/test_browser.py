@@ -178,4 +178,6 @@ def test_account_list_downloads_as_csv_with_bom(server, page):
         buttons.last.click()
     data = Path(info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert "0000000003" in data.decode("utf-8-sig") and "-₹30,000" in data.decode("utf-8-sig")
+    text = data.decode("utf-8-sig")
+    # plain values for programs: the balance with paise, no ₹ or grouping; the meter number
+    assert "0000000003,SM-A1-003," in text and ",-30000.00," in text and "₹" not in text
