@@ -32,6 +32,7 @@ PAGES = (
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 DISPLAY = "display"  # the meeting-room display: no chrome, no sidebar, navigation hidden
 DIRECTORS_ONLY = ("data",)  # upload, load history and audit trail
+OVERVIEW = "overview"  # the default page: served at "/", and at "/overview" too
 
 
 def _pages(lang: str, director: bool) -> dict[str, st.Page]:
@@ -78,7 +79,14 @@ def run() -> None:
     st.set_page_config(page_title="PVVNL smart-meter campaign", page_icon=ICON,
                        layout="wide")
     lang = language_switch()
-    page = st.navigation(list(_pages(lang, grant.is_director).values()))
+    pages = _pages(lang, grant.is_director)
+    missing = ui.unknown_path(list(pages.values()))
+    if missing is not None:  # the default page runs instead, without Streamlit's own dialog
+        ui.run_default_page(pages[OVERVIEW])
+    page = st.navigation(list(pages.values()))
+    if missing not in (None, OVERVIEW):
+        ui.page_not_found(missing, pages[OVERVIEW], lang)
+        return
     st.sidebar.caption(t("app.title", lang))
     access.sidebar_identity(grant, lang)
     if page.url_path != "data" and not current.has_data():

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.figures import current
 from lib.view import charts, drill, ui
-from lib.view.formats import KPI_KINDS, fmt_short, fmt_value
+from lib.view.formats import KPI_KINDS, fmt_short, fmt_value, is_missing
 from lib.view.labels import kpi_label, level_label, t
 from lib.view.safe import md_text
 
@@ -18,14 +18,16 @@ TABLE_KEYS = ("consumers", "negative_balance", "arrears_inr", "negative_cleared"
 
 f = ui.current_filters()
 lang = f.lang
-ui.page_header("chief_engineers", f)
+tree = current.hierarchy_frame()
+link_notices: list[str] = []
+here = drill.drill_from_url(tree, f.scope, lang, link_notices)
+ui.page_header("chief_engineers", f, scope=here.scope(f.scope))  # the scope drilled into
+drill.show_notices(link_notices)
 
 zones = ui.with_unit_name(current.league(f.scope, f.period, f.campaign_id, "zone"), lang)
 if zones.empty:
     ui.no_data(lang)
     st.stop()
-tree = current.hierarchy_frame()
-here = drill.drill_from_url(tree, f.scope, lang)
 
 
 def label(key: str) -> str:
@@ -43,8 +45,9 @@ def card(row) -> None:
     with st.container(border=True, height="stretch"):
         st.markdown(f"#### {md_text(row.unit)}")
         st.caption(f"{t('officer.chief_engineer', lang)}: {md_text(row.chief_engineer)}")
-        st.badge(t("ce.rank", lang, rank=row.rank, n=len(zones)), color="blue",
-                 icon=":material/leaderboard:")
+        if not is_missing(row.rank):  # a zone without a target has no rank
+            st.badge(t("ce.rank", lang, rank=row.rank, n=len(zones)), color="blue",
+                     icon=":material/leaderboard:")
         for key in (*CARD_KEYS, "score"):
             with st.container(horizontal=True, horizontal_alignment="distribute"):
                 st.markdown(label(key), width="content")
@@ -76,12 +79,16 @@ ui.tiles([ui.kpi_tile(fig, k, lang) for k in TILE_KEYS])
 child, notices = here.child_level, []
 st.subheader(t("ce.units_of", lang, units=level_label(child, lang, plural=True),
                name=md_text(name)))
-metric = drill.url_choice(st.segmented_control, t("ce.compare_by", lang),
-                          {k: label(k) for k in COMPARE}, "ce_metric", "negative_balance",
-                          notices, lang, required=True)
-drill.show_notices(notices)
 units = drill.unique_names(ui.with_unit_name(
     current.league(scope, f.period, f.campaign_id, child), lang))
+targets = drill.has_targets(units)  # no unit of this level has a target: no achievement, no rank
+metric = drill.url_choice(st.segmented_control, t("ce.compare_by", lang),
+                          {k: label(k) for k in COMPARE if targets or k != "score"}, "ce_metric",
+                          "negative_balance", notices, lang, required=True,
+                          unavailable=() if targets else ("score",))
+drill.show_notices(notices)
+if not targets:
+    st.caption(t("ce.no_targets", lang, units=level_label(child, lang, plural=True)))
 if here.can_go_down:
     st.caption(t("msg.click_to_drill", lang))
 key = f"ce_bars_{here.level}_{here.code}"
@@ -91,8 +98,11 @@ ui.chart(charts.ranked_bars(
     units, "unit", metric, value_kind=KPI_KINDS.get(metric, "pct"), lang=lang,
     selectable=here.can_go_down, select_name="drill", title=label(metric)),
          lang, key=key, on_select=clicked if here.can_go_down else "ignore")
-ui.table(units, {"rank": (t("ce.rank_col", lang), "int"),
-                 "unit": (level_label(child, lang), "text"),
-                 "code": (t("chart.code", lang), "text"),
-                 **{k: (label(k), KPI_KINDS[k]) for k in TABLE_KEYS},
-                 "score": (label("score"), "pct")}, lang, f"{child}-figures-{here.code}")
+# in rank order; without targets, in the order of the metric compared (as the bars)
+ui.table(units if targets else drill.top_units(units, metric, len(units)),
+         {**({"rank": (t("ce.rank_col", lang), "int")} if targets else {}),
+          "unit": (level_label(child, lang), "text"),
+          "code": (t("chart.code", lang), "text"),
+          **{k: (label(k), KPI_KINDS[k]) for k in TABLE_KEYS},
+          **({"score": (label("score"), "pct")} if targets else {})},
+         lang, f"{child}-figures-{here.code}")

@@ -2,58 +2,17 @@
 
 Works on an empty database too (the frame draws no filters then)."""
 
-from dataclasses import asdict
-
-import pandas as pd
 import streamlit as st
 
 from lib.data.contract import FILES
-from lib.data.importer import LoadResult, load_uploads
+from lib.data.importer import load_uploads
 from lib.figures import current
-from lib.view import ui
+from lib.view import load_view, ui
 from lib.view.filters import current_lang
-from lib.view.formats import fmt_int
 from lib.view.labels import page_title, t
 from lib.view.safe import md_text
 
 LAST_LOAD = "data_last_load"  # session key: (LoadResult, rejects CSV bytes or None)
-
-
-def show_result(result: LoadResult, rejects: bytes | None, lang: str) -> None:
-    """What the last load did: counts and warnings, or the rejection report (as tables)."""
-    if result.ok:
-        st.success(t("data.loaded", lang, n=fmt_int(result.rows_accepted, lang),
-                     files=fmt_int(len(result.files), lang)), icon=":material/check_circle:")
-        if result.rows_rejected:
-            st.warning(t("data.skipped", lang, n=fmt_int(result.rows_rejected, lang)))
-    else:
-        st.error(t("data.rejected", lang, n=fmt_int(result.problem_count, lang)),
-                 icon=":material/block:")
-    files = pd.DataFrame(result.files, columns=["file", "kind", "rows", "accepted", "rejected",
-                                                "duplicates"])
-    if not files.empty:
-        ui.table(files.assign(kind=[t(f"data.kind.{k}", lang) for k in files["kind"]]), {
-            "file": (t("data.file", lang), "text"), "kind": (t("data.kind", lang), "text"),
-            "rows": (t("data.rows", lang), "int"), "accepted": (t("data.accepted", lang), "int"),
-            "rejected": (t("data.rejected_rows", lang), "int"),
-            "duplicates": (t("data.duplicates", lang), "int")}, lang, "load-files")
-    if result.warnings:
-        st.markdown(f"**{t('data.warnings', lang)}**")
-        ui.table(pd.DataFrame({"warning": result.warnings}),
-                 {"warning": (t("data.warning", lang), "text")}, lang, "load-warnings")
-    if result.problems:
-        st.markdown(f"**{t('data.rejected_list' if result.ok else 'data.problems', lang)}**")
-        ui.table(pd.DataFrame([asdict(p) for p in result.problems]), {
-            "file": (t("data.file", lang), "text"), "line": (t("data.line", lang), "int"),
-            "column": (t("data.column", lang), "text"), "value": (t("data.value", lang), "text"),
-            "reason": (t("data.reason", lang), "text")}, lang, "load-problems")
-        rest = result.problem_count - len(result.problems)
-        if rest > 0:
-            st.caption(t("data.more_problems", lang, n=fmt_int(rest, lang)))
-    if rejects:
-        st.download_button(t("data.download_rejects", lang), rejects, mime="text/csv",
-                           file_name=result.rejects_path.name if result.rejects_path
-                           else "rejects.csv", icon=":material/download:", key="rejects_csv")
 
 
 ui.ensure_frame()
@@ -85,7 +44,7 @@ if st.button(t("data.load", lang), type="primary", disabled=not uploads,
     if result.ok:
         st.rerun()  # redraw the frame, so the filters and "as of" show the new data
 if LAST_LOAD in st.session_state:
-    show_result(*st.session_state[LAST_LOAD], lang)
+    load_view.show_result(*st.session_state[LAST_LOAD], lang)
 
 st.caption(t("data.demo_hint", lang))
 st.code("python -m lib.cli demo", language="bash")
@@ -102,23 +61,11 @@ history = current.load_history()
 if history.empty:
     st.info(t("data.no_loads", lang), icon=":material/history:")
 else:
-    ui.table(history.assign(status=[t(f"data.status.{s}", lang) for s in history["status"]]), {
-        "load_id": (t("data.load_id", lang), "text"),
-        "finished_at": (t("data.when", lang), "datetime"),
-        "loaded_by": (t("data.by", lang), "text"), "files": (t("data.file", lang), "text"),
-        "status": (t("data.status", lang), "text"),
-        "rows_accepted": (t("data.accepted", lang), "int"),
-        "rows_rejected": (t("data.rejected_rows", lang), "int"),
-        "message": (t("data.message", lang), "text")}, lang, "load-history")
+    load_view.history_table(history, lang)
 
 st.subheader(t("data.audit", lang))
 trail = current.audit_trail()
 if trail.empty:
     st.info(t("data.no_audit", lang), icon=":material/history:")
 else:
-    ui.table(trail.assign(action=[t(f"data.action.{a}", lang) for a in trail["action"]],
-                          role=[t(f"access.role.{r}", lang) if r else "" for r in trail["role"]]), {
-        "at": (t("data.when", lang), "datetime"), "who": (t("data.who", lang), "text"),
-        "email": (t("data.email", lang), "text"), "role": (t("data.role", lang), "text"),
-        "action": (t("data.action", lang), "text"),
-        "detail": (t("data.detail", lang), "text")}, lang, "audit-trail")
+    load_view.audit_table(trail, lang)

@@ -38,8 +38,14 @@ with st.expander(t("topic.chart_data", lang)):
 st.subheader(t("nb.bands", lang, date=fmt_date(f.period.end, lang)))
 bands = current.dues_bands(f.scope, f.period.end)
 bands = bands.assign(label=[band_label(b, lang) for b in bands["band"]])
-ui.chart(charts.bands_chart(bands, "label", "negative_balance", "arrears_inr", lang=lang)
-         if bands["negative_balance"].any() else None, lang)
+panels = charts.bands_panels(bands, "label", "negative_balance", "arrears_inr", lang=lang) \
+    if bands["negative_balance"].any() else None
+if panels is None:
+    ui.no_data(lang)
+else:
+    for col, panel in zip(st.columns(2), panels, strict=True):  # each fills its half
+        with col:
+            ui.chart(panel, lang)
 ui.table(bands, {"label": (t("band.title", lang), "text"),
                  "negative_balance": (kpi_label("negative_balance", lang), "int"),
                  "arrears_inr": (kpi_label("arrears_inr", lang), "inr")}, lang, "dues-bands")
@@ -77,12 +83,15 @@ if len(accounts) >= ACCOUNT_LIST_LIMIT:
 yes_no = {True: t("topic.yes", lang), False: t("topic.no", lang)}
 flags = ("contacted", "otp_verified", "app_downloaded")
 ui.table(accounts.assign(category=[category_label(c, lang) for c in accounts["category"]],
+                         meter_no=accounts["meter_no"].fillna(""),  # blank where none is known
                          **{c: accounts[c].map(yes_no) for c in flags}), {
     "account_no": (t("nb.account_no", lang), "text"),
+    "meter_no": (t("nb.meter_no", lang), "text"),
     "category": (t("filter.category", lang), "text"),
     "balance_inr": (t("nb.balance", lang), "inr"),
     "days_negative": (t("nb.days_negative", lang), "int"),
     "contacted": (kpi_label("contacted", lang), "text"),
     "otp_verified": (kpi_label("otp_verified", lang), "text"),
     "app_downloaded": (t("nb.app", lang), "text"),
-}, lang, f"negative-accounts-{area}-{f.period.end:%Y-%m-%d}", rows_shown=ACCOUNT_ROWS_SHOWN)
+}, lang, f"negative-accounts-{area}-{f.period.end:%Y-%m-%d}", rows_shown=ACCOUNT_ROWS_SHOWN,
+         values_csv=True)

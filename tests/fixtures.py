@@ -31,6 +31,9 @@ CONSUMERS = [
     ("0000000009", "A4", "domestic"), ("0000000010", "A4", "industrial"),
 ]
 
+# Meter numbers of some consumers (the column is optional; a leading zero must survive).
+METERS = {"0000000002": "0071234567", "0000000003": "SM-A1-003", "0000000008": "SM-A4-008"}
+
 BALANCES = [  # account, as_of, balance
     ("0000000001", "2026-02-01", "-500"), ("0000000001", "03-02-2026", "100.00"),
     ("0000000002", "2026-02-01", "-₹1,500"), ("0000000002", "04/02/2026", "-1200"),
@@ -144,7 +147,8 @@ def write_fixture(folder: Path) -> Path:
             "area_name_hi", "district"],
            [(z, zn, ZONE_HI[z], ce, c, cn, d, dn, a, an, ahi, "Meerut")
             for z, zn, ce, c, cn, d, dn, a, an, ahi in HIERARCHY])
-    _write(folder / "consumers.csv", ["account_no", "area_code", "category"], CONSUMERS)
+    _write(folder / "consumers.csv", ["account_no", "area_code", "category", "meter_no"],
+           [(*row, METERS.get(row[0], "")) for row in CONSUMERS])
     _write(folder / "balances.csv", ["account_no", "as_of", "balance_inr"], BALANCES)
     _write(folder / "activities.csv", ["activity_id", "account_no", "activity", "occurred_at"],
            ACTIVITIES)

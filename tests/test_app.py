@@ -63,7 +63,8 @@ def test_overview_tiles_show_the_hand_worked_figures(app):
     assert "Day before the period: 6" in captions
     # OTP: 3 of 8 + 2 (finest level wins), for the whole campaign
     assert "Campaign 02 Feb–04 Feb: 30.0% of target (10)" in captions
-    assert any("02 Feb 2026 – 04 Feb 2026" in c and "as of 04 Feb 2026" in c for c in captions)
+    assert "Data to 04 Feb 2026 · showing 02 Feb – 04 Feb 2026 (campaign) · Scope: All of PVVNL" \
+        in captions
 
 
 def test_scope_from_the_url_changes_the_tiles(app):

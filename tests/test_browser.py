@@ -35,31 +35,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run dashboard.py` on a fixture database; yields its base URL."""
+def need_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs it (apt-get install -y chromium)")
         pytest.skip("Chromium not installed (apt-get install -y chromium)")
-    folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'browser.db'}"
-    assert load_paths([F.write_fixture(folder / "files")], url=url).ok
-    with running_dashboard(url) as base:
-        yield base
 
 
-@contextmanager
-def running_dashboard(url: str, **env: str):
-    """`streamlit run dashboard.py` on the database ``url`` (extra environment: ``env``);
-    yields its base URL, and stops it after."""
+def serve(url: str, **extra: str):
+    """`streamlit run dashboard.py` on the database at ``url`` (more environment: ``extra``);
+    yields its base URL."""
     port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, **extra}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.headless", "true",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -76,6 +68,19 @@ def running_dashboard(url: str, **env: str):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+running_dashboard = contextmanager(serve)  # the same, as a ``with`` block
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run dashboard.py` on a fixture database; yields its base URL."""
+    need_chromium()
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'browser.db'}"
+    assert load_paths([F.write_fixture(folder / "files")], url=url).ok
+    yield from serve(url)
 
 
 @pytest.fixture(scope="module")
@@ -178,4 +183,6 @@ def test_account_list_downloads_as_csv_with_bom(server, page):
         buttons.last.click()
     data = Path(info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert "0000000003" in data.decode("utf-8-sig") and "-₹30,000" in data.decode("utf-8-sig")
+    text = data.decode("utf-8-sig")
+    # plain values for programs: the balance with paise, no ₹ or grouping; the meter number
+    assert "0000000003,SM-A1-003," in text and ",-30000.00," in text and "₹" not in text

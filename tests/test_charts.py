@@ -303,6 +303,31 @@ def test_bands_chart_counts_and_rupees_side_by_side_in_band_order():
     _assert_readable(spec)
 
 
+def test_bands_panels_fill_their_columns_and_axes_end_past_the_longest_bar():
+    """The page's dues bands are two charts of width "container" (each fills half the page,
+    not a fixed 220 px), and each value scale is made nice to its 4 ticks, so the axis ends at
+    a labelled round figure at or past the longest bar (₹2.88 crore -> ₹3.00 crore)."""
+    df = pd.DataFrame({"band": [band_label(b, "en") for b in range(1, 6)],
+                       "n": [8017, 4289, 1584, 542, 94],
+                       "amt": [3.6e6, 1.01e7, 1.92e7, 2.88e7, 2.26e7]})
+    panels = charts.bands_panels(df, "band", "n", "amt", lang="en")
+    assert len(panels) == 2
+    for panel, field in zip(panels, ("n", "amt"), strict=True):
+        spec = _spec(panel)
+        assert spec["width"] == "container" and spec["autosize"]["type"] == "fit-x"
+        bar = next(v for v in _views(spec) if _mark_type(v) == "bar")
+        x = bar["encoding"]["x"]
+        assert x["field"] == field
+        assert x["scale"]["nice"] == 4 and x["axis"]["tickCount"] == 4
+        assert x["scale"]["domain"][1] == df[field].max()  # nice widens it to a round end
+    left, right = (_spec(p) for p in panels)
+    assert next(v for v in _views(left) if _mark_type(v) == "bar")["encoding"]["y"]["axis"].get(
+        "labels", True)
+    assert next(v for v in _views(right) if _mark_type(v) == "bar")["encoding"]["y"]["axis"][
+        "labels"] is False  # the band names once, on the left
+    assert charts.bands_panels(df.iloc[0:0], "band", "n", "amt") is None
+
+
 # --- paired_bars -------------------------------------------------------------------------------
 
 def test_paired_bars_grouped_horizontal():

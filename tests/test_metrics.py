@@ -126,6 +126,7 @@ def test_help_desks(loaded):
 def test_negative_accounts_of_one_area(loaded):
     accounts = negative_accounts(loaded, "A1", date(2026, 2, 4))
     assert accounts["account_no"].tolist() == ["0000000003", "0000000002"]
+    assert accounts["meter_no"].tolist() == ["SM-A1-003", "0071234567"]  # leading zero kept
     assert accounts["balance_inr"].tolist() == [-30000.0, -1200.0]
     assert accounts["days_negative"].tolist() == [4, 4]
     assert accounts["contacted"].tolist() == [True, True]
@@ -149,6 +150,16 @@ def test_league_ranks_zones(loaded):
     assert table["code"].tolist() == ["Z2", "Z1"]
     assert table["score"].tolist() == pytest.approx([0.5, 0.375])
     assert table["negative_change"].tolist() == [-1, 0]
+    assert table["rank"].tolist() == [1, 2]
+
+
+def test_units_without_a_target_have_no_rank(loaded):
+    """Z1's divisions (D1, D2) have no target of their own, nor any below them: no score, no
+    rank (never a rank by another metric). Z2's circle C2 holds D3, whose area A4 has one."""
+    divisions = league(loaded, Scope.of(zones=["Z1"], circles=["C1"]), PERIOD, "CAMP1", "division")
+    assert divisions["score"].isna().all() and divisions["rank"].isna().all()
+    d3 = league(loaded, Scope.of(circles=["C2"]), PERIOD, "CAMP1", "division")
+    assert d3["rank"].tolist() == [1] and d3["score"].notna().all()
 
 
 def test_kpis_command_json(loaded, db_url, capsys):

@@ -104,3 +104,31 @@ def test_count_axes_have_whole_number_ticks():
     days = pd.DataFrame({"day": pd.to_datetime(["2026-02-03", "2026-02-04"]), "n": [1, 2]})
     spec = charts.trend(days, "day", ["n"], {"n": "N"}, value_kind="int").to_dict(validate=False)
     assert '"tickMinStep": 1' in __import__("json").dumps(spec)
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_wide_tables_pin_their_key_columns(app, lang):
+    """The league's rank and zone stay in view when the table scrolls sideways (a narrow
+    screen); the other columns scroll."""
+    import json
+
+    from lib.view.labels import t
+    league = json.loads(app(lang=lang).dataframe[0].proto.columns)
+    pinned = sorted(k for k, v in league.items() if v.get("pinned"))
+    assert pinned == sorted([t("overview.rank", lang), t("level.zone", lang)])
+
+
+@pytest.mark.parametrize(("params", "lang", "header"), [
+    ({}, "en", "Data to 04 Feb 2026 · showing 02 Feb – 04 Feb 2026 (campaign) · "
+               "Scope: All of PVVNL"),
+    ({}, "hi", "डेटा 04 फ़र॰ 2026 तक · दिखाई गई अवधि 02 फ़र॰ – 04 फ़र॰ 2026 (अभियान) · "
+               "दायरा: संपूर्ण पीवीवीएनएल"),
+    # a period someone chose is not called the campaign's
+    ({"dates": ["2026-02-03", "2026-02-03"]}, "en",
+     "Data to 04 Feb 2026 · showing 03 Feb – 03 Feb 2026 · Scope: All of PVVNL"),
+])
+def test_the_header_says_how_far_the_data_goes_and_what_period_is_shown(app, params, lang,
+                                                                        header):
+    at = app(lang=lang, **params)
+    assert not at.exception
+    assert at.caption[0].value == header

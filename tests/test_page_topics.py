@@ -121,9 +121,12 @@ def test_negative_balance_area_account_list(db, lang):
     assert accounts[t("kpi.contacted", lang)].tolist() == [t("topic.yes", lang)] * 2
     assert accounts[t("kpi.otp_verified", lang)].tolist() == [t("topic.no", lang),
                                                               t("topic.yes", lang)]
+    assert accounts[t("nb.meter_no", lang)].tolist() == ["SM-A1-003", "0071234567"]
     keys = [b.key for b in at.download_button]
-    assert "csv_negative-accounts-A1-2026-02-04" in keys
-    assert "xlsx_negative-accounts-A1-2026-02-04" in keys
+    # the workbook first (Excel keeps the numbers as text), then the CSV, with a note on both
+    xlsx = keys.index("xlsx_negative-accounts-A1-2026-02-04")
+    assert keys[xlsx + 1] == "csv_negative-accounts-A1-2026-02-04"
+    assert t("download.values_note", lang) in [c.value for c in at.caption]
 
 
 def test_no_data_scope(db):
@@ -241,7 +244,7 @@ def test_data_page_on_empty_database(empty_db, lang):
     assert at.title[0].value == t("page.data", lang)
     assert t("data.no_loads", lang) in infos(at)
     status = frame(at, t("data.kind", lang))
-    assert len(status) == 8
+    assert len(status) == 9  # the eight data files and the users list
     assert set(status[t("data.rows", lang)]) == {"0"}
     assert "python -m lib.cli demo" in [c.value for c in at.code]
     assert at.button[0].disabled  # nothing uploaded yet
@@ -253,9 +256,28 @@ def test_data_page_history_and_freshness(db, lang):
     history = frame(at, t("data.status", lang))
     assert history[t("data.status", lang)].iloc[-1] == t("data.status.loaded", lang)
     assert "consumers.csv" in history[t("data.file", lang)].iloc[-1]
+    # the summary in the page's language, from the counts (not the log's English line)
+    accepted = history[t("data.accepted", lang)].iloc[-1]
+    assert history[t("data.message", lang)].iloc[-1] == {
+        "en": f"{accepted} rows from 8 files", "hi": f"8 फ़ाइलों से {accepted} पंक्तियाँ"}[lang]
     status = frame(at, t("data.kind", lang)).set_index(t("data.kind", lang))
     assert status.loc[t("data.kind.consumers", lang), t("data.rows", lang)] == "10"
     assert status.loc[t("data.kind.balances", lang), t("data.latest_day", lang)].startswith("04 ")
+
+
+@pytest.mark.parametrize(("row", "en", "hi"), [
+    ({"status": "loaded", "rows_accepted": 203_062, "rows_rejected": 0, "file_count": 8},
+     "2,03,062 rows from 8 files", "8 फ़ाइलों से 2,03,062 पंक्तियाँ"),
+    ({"status": "loaded", "rows_accepted": 1_250, "rows_rejected": 12, "file_count": 1},
+     "1,250 rows from 1 file; 12 invalid rows skipped",
+     "1 फ़ाइल से 1,250 पंक्तियाँ; 12 अमान्य पंक्तियाँ छोड़ी गईं"),
+    ({"status": "rejected", "rows_accepted": 0, "rows_rejected": 0, "file_count": 2,
+      "problem_count": 1_00_000}, "nothing loaded: 1,00,000 problems",
+     "कुछ भी लोड नहीं हुआ: 1,00,000 समस्याएँ"),
+])
+def test_load_summaries_in_both_languages_with_indian_grouping(row, en, hi):
+    from lib.view.ui import load_summary
+    assert (load_summary(row, "en"), load_summary(row, "hi")) == (en, hi)
 
 
 def test_data_page_shows_rejection_report(empty_db, tmp_path):
@@ -282,5 +304,8 @@ def test_data_page_shows_rejected_load(empty_db, tmp_path):
     assert not result.ok
     at = open_page("data", "hi", session={"data_last_load": (result, None)})
     assert at.error[0].value.startswith("अस्वीकृत")
+    history = frame(at, t("data.status", "hi"))
+    assert history[t("data.message", "hi")].tolist() == [
+        f"कुछ भी लोड नहीं हुआ: {result.problem_count} समस्याएँ"]
     problems = frame(at, t("data.reason", "hi"))
     assert problems[t("data.file", "hi")].tolist()[0] == "consumers.csv"

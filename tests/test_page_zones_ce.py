@@ -207,6 +207,30 @@ def test_ce_circle_shows_its_divisions_then_areas(app):
     assert "Click a bar" not in " ".join(c.value for c in at.caption)
 
 
+def test_levels_without_targets_offer_no_target_achievement_or_rank(app):
+    """Z1's divisions have no targets: "Target achievement" is not a choice, the table has no
+    Rank and no achievement column, and the page says why. A link asking for it falls back to
+    the default without calling the link wrong."""
+    at = app(CE, ce="Z1", ce_circle="C1", ce_metric="score")
+    compare = at.segmented_control(key="ce_metric_pick_en")
+    assert "Target achievement" not in compare.options and compare.value == "negative_balance"
+    assert "OTP verified" in compare.options
+    assert "ce_metric" not in at.query_params
+    columns = list(table(at).columns)
+    assert "Rank" not in columns and "Target achievement" not in columns
+    captions = [c.value for c in at.caption]
+    assert "Divisions: no targets are set, so no target achievement or rank." in captions
+    assert not any("ce_metric" in c for c in captions)  # no "ignored an unknown value"
+    # Z2's circle C2: its division D3 holds area A4's target, so the choice is there
+    at = app(CE, ce="Z2", ce_circle="C2")
+    assert "Target achievement" in at.segmented_control(key="ce_metric_pick_en").options
+    df = table(at)
+    assert list(df["Rank"]) == ["1"] and list(df["Target achievement"]) == ["50.0%"]
+    # a value that is no choice anywhere is still named
+    at = app(CE, ce="Z1", ce_metric="furlongs")
+    assert any("ce_metric" in c.value for c in at.caption)
+
+
 def test_ce_breadcrumb_goes_back_up(app):
     at = app(CE, ce="Z1", ce_circle="C1", ce_division="D1")
     at.button(key="crumb_1").click().run()
@@ -229,6 +253,28 @@ def test_ce_drill_respects_the_sidebar_scope_and_drops_bad_codes(app):
     assert param(at, "ce") == "Z1" and "ce_circle" not in at.query_params
     assert any("ce_circle=C2" in c.value for c in at.caption)
     assert list(table(at)["Circle"]) == ["Meerut Circle-I"]
+
+
+def test_changing_the_sidebar_zone_while_drilled_says_nothing_about_links(app):
+    """Drilled into Z1, choosing Z2 in the sidebar leaves the drill quietly: nobody edited a
+    link, so no "ignored an unknown value in the link: ce=Z1"."""
+    at = app(CE, ce="Z1", ce_circle="C1")
+    at.multiselect(key="zone__en").set_value(["Z2"]).run()
+    assert not at.exception
+    assert "ce" not in at.query_params and "ce_circle" not in at.query_params
+    assert not any("ce=" in c.value or "ce_circle=" in c.value for c in at.caption)
+    assert not [x for x in at.toast if "link" in x.value]
+    assert not at.dataframe  # back to the cards
+    assert at.caption[0].value.endswith("Scope: Meerut Zone-II")
+
+
+def test_the_scope_line_names_the_unit_drilled_into(app):
+    at = app(CE, ce="Z1", ce_circle="C1", ce_division="D1")
+    assert at.caption[0].value.endswith(
+        "Scope: Meerut Zone-I › Meerut Circle-I › Meerut Division-I")
+    at = app(CE, ce="Z1", lang="hi")
+    assert at.caption[0].value.endswith("दायरा: मेरठ ज़ोन-प्रथम")
+    assert app(CE).caption[0].value.endswith("Scope: All of PVVNL")  # the cards: every zone
 
 
 def test_ce_category_filter_combines_with_the_drill(app):

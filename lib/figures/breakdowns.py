@@ -88,7 +88,8 @@ def negative_accounts(engine: Engine, area_code: str, day: date,
                       categories: tuple[str, ...] = ()) -> pd.DataFrame:
     """The negative-balance accounts of one area on ``day``, most arrears first.
 
-    Columns: account_no, category, balance_inr, days_negative (since the first negative
+    Columns: account_no, meter_no (None where the data has none), category, balance_inr
+    (rupees with paise), days_negative (since the first negative
     snapshot after the last non-negative one), contacted / otp_verified / app_downloaded
     (ever, up to ``day``).
     """
@@ -102,12 +103,12 @@ def negative_accounts(engine: Engine, area_code: str, day: date,
     in_area = [c.c.area_code == area_code]
     if categories:
         in_area.append(c.c.category.in_(categories))
-    now = (select(c.c.account_no, c.c.category, balance.label("balance_paise"))
+    now = (select(c.c.account_no, c.c.meter_no, c.c.category, balance.label("balance_paise"))
            .where(*in_area).cte("now").prefix_with("MATERIALIZED"))
     last_ok = (select(func.max(b.c.as_of))
                .where(b.c.account_no == now.c.account_no, b.c.as_of <= day,
                       b.c.balance_paise >= 0).scalar_subquery())
-    listed = (select(now.c.account_no, now.c.category, now.c.balance_paise,
+    listed = (select(now.c.account_no, now.c.meter_no, now.c.category, now.c.balance_paise,
                      last_ok.label("ok_day"))
               .where(now.c.balance_paise < 0)
               .order_by(now.c.balance_paise, now.c.account_no).limit(ACCOUNT_LIST_LIMIT)
@@ -121,15 +122,16 @@ def negative_accounts(engine: Engine, area_code: str, day: date,
         return (select(a.c.account_no).where(a.c.account_no == listed.c.account_no,
                                              a.c.activity == kind, a.c.day <= day).exists())
 
-    q = (select(listed.c.account_no, listed.c.category, listed.c.balance_paise, since,
+    q = (select(listed.c.account_no, listed.c.meter_no, listed.c.category, listed.c.balance_paise,
+                since,
                 ever("contacted"), ever("otp_verified"), ever("app_downloaded"))
          .order_by(listed.c.balance_paise, listed.c.account_no))
     with engine.connect() as conn:
-        df = rows_frame(conn, q, ["account_no", "category", "balance_inr", "since", "contacted",
-                              "otp_verified", "app_downloaded"])
+        df = rows_frame(conn, q, ["account_no", "meter_no", "category", "balance_inr", "since",
+                              "contacted", "otp_verified", "app_downloaded"])
     df["balance_inr"] = df["balance_inr"] / 100.0
     df["days_negative"] = [(day - s).days + 1 for s in df["since"]]
     for col in ("contacted", "otp_verified", "app_downloaded"):
         df[col] = df[col].astype(bool)
-    return df[["account_no", "category", "balance_inr", "days_negative", "contacted",
+    return df[["account_no", "meter_no", "category", "balance_inr", "days_negative", "contacted",
                "otp_verified", "app_downloaded"]]

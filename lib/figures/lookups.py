@@ -130,12 +130,19 @@ def last_loaded_at(engine: Engine) -> datetime | None:
 
 @figure
 def load_history(engine: Engine, limit: int = 50) -> pd.DataFrame:
-    """The latest loads: when, by whom, which files, status and row counts."""
+    """The latest loads: when, by whom, which files (and how many), status, row counts and,
+    for a rejected load, its number of problems; ``message`` is the log's English line."""
     cols = [loads.c.load_id, loads.c.started_at, loads.c.finished_at, loads.c.loaded_by,
             loads.c.files, loads.c.status, loads.c.rows_accepted, loads.c.rows_rejected,
             loads.c.message]
     with engine.connect() as conn:
         rows = conn.execute(select(*cols).order_by(loads.c.load_id.desc()).limit(limit)).all()
     df = pd.DataFrame(rows, columns=[c.name for c in cols])
-    df["files"] = [", ".join(f.get("file", "") for f in json.loads(v or "[]")) for v in df["files"]]
+    files = [json.loads(v or "[]") for v in df["files"]]
+    df["files"] = [", ".join(f.get("file", "") for f in fs) for fs in files]
+    df["file_count"] = [len(fs) for fs in files]
+    # a rejected load's problem count is in the message lib.data.load_apply.record_load wrote
+    counts = df["message"].fillna("").str.extract(r"^rejected: ([0-9,]+) problem")[0]
+    df["problem_count"] = pd.array([None if pd.isna(c) else int(c.replace(",", ""))
+                                    for c in counts], dtype="Int64")
     return df

@@ -122,6 +122,8 @@ def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
            level: str = "zone") -> pd.DataFrame:
     """Units ranked by mean target achievement over the campaign, with change since the start.
 
+    Units without any target (``score`` missing) come last with no ``rank``.
+
     Columns: rank, code, name, name_hi, [chief_engineer], the period KPIs, for each target
     metric its campaign actual/target/achievement, ``score`` (mean achievement), the change in
     negative-balance consumers and arrears since the day before the period, and ``attention``
@@ -162,7 +164,11 @@ def league(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
     units["attention"] = (units["score"] < 1.0).fillna(False) | (units["arrears_change"] > 0)
     units = units.sort_values(["score", "negative_cleared"], ascending=[False, False],
                               na_position="last").reset_index(drop=True)
-    units.insert(0, "rank", range(1, len(units) + 1))
+    # Only a unit with a target has a rank: one without is listed last, unranked (a rank by
+    # negative cleared would pass for a rank by target achievement).
+    scored = int(units["score"].notna().sum())
+    units.insert(0, "rank", pd.array([*range(1, scored + 1), *[None] * (len(units) - scored)],
+                                     dtype="Int64"))
     return units
 
 

@@ -190,7 +190,8 @@ def league_table(league: pd.DataFrame, level: str, lang: str) -> Table:
         rows.append((fmt_int(r["rank"], lang), name, fmt_pct(r["score"], lang),
                      *(fmt_pct(r[f"{m}_achievement"], lang) for m in TARGET_METRICS),
                      fmt_int(r["negative_balance"], lang), fmt_delta(r["arrears_change"], "inr", lang)))
-    marks = marks_for(len(rows))
+    ranked = int(league["rank"].notna().sum())  # units without a target have no rank
+    marks = (*marks_for(ranked), *[""] * (len(rows) - ranked))
     if len(rows) > LEAGUE_ROWS:
         half = LEAGUE_ROWS // 2
         gap = tuple("…" if i < 2 else "" for i in range(len(headers)))

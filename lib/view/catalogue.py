@@ -186,6 +186,16 @@ _MESSAGES = {
     "msg.as_of": ("as of {date}", "{date} की स्थिति"),
     "msg.period": ("Period: {start} – {end}", "अवधि: {start} – {end}"),
     "msg.scope": ("Scope: {scope}", "दायरा: {scope}"),
+    "msg.page_not_found_title": ("Page not found", "पेज नहीं मिला"),
+    "msg.page_not_found": ("The dashboard has no page at {path}. Check the link, or start from "
+                           "the Overview.",
+                           "डैशबोर्ड में {path} पर कोई पेज नहीं है। लिंक जाँचें, या अवलोकन से शुरू करें।"),
+    "msg.go_to_overview": ("Go to the Overview", "अवलोकन पर जाएँ"),
+    # The page header: how far the data goes, then the period shown and why.
+    "msg.data_to": ("Data to {date}", "डेटा {date} तक"),
+    "msg.showing": ("showing {start} – {end}", "दिखाई गई अवधि {start} – {end}"),
+    "msg.period_campaign": ("campaign", "अभियान"),
+    "msg.period_recent": ("the data's last 7 days", "डेटा के अंतिम 7 दिन"),
     "msg.scope_all": ("All of PVVNL", "संपूर्ण पीवीवीएनएल"),
     "msg.empty_db": (
         "The database has no data yet. Load the source files on the Data page, or run "
@@ -210,6 +220,13 @@ _DOWNLOADS = {
                          "of them.",
                          "यहाँ {total} में से पहली {n} पंक्तियाँ दिखाई गई हैं; डाउनलोड में सभी हैं।"),
     "download.excel": ("Download Excel", "एक्सेल डाउनलोड करें"),
+    "download.values_note": (
+        "For Excel, use the Excel file: account and meter numbers stay text, balances are "
+        "numbers with paise. The CSV has the same values for other programs; Excel drops the "
+        "leading zeros of account numbers when it opens a CSV directly.",
+        "एक्सेल में एक्सेल फ़ाइल खोलें: खाता और मीटर संख्याएँ टेक्स्ट रहती हैं, बैलेंस पैसे सहित "
+        "संख्याएँ हैं। सीएसवी में यही मान अन्य प्रोग्रामों के लिए हैं; एक्सेल सीएसवी को सीधे खोलने पर "
+        "खाता संख्याओं के आगे के शून्य हटा देता है।"),
 }
 
 # Words used by lib.view.formats and on chart axes.
@@ -242,8 +259,8 @@ _OVERVIEW = {
     "overview.daily_activity": ("Field work and recharges per day", "प्रतिदिन फ़ील्ड कार्य एवं रिचार्ज"),
     "overview.league": ("Zone league table", "ज़ोन तालिका (रैंकिंग)"),
     "overview.rank": ("Rank", "रैंक"),
-    "overview.negative_change": ("Change in negative-balance consumers", "निगेटिव बैलेंस उपभोक्ताओं में बदलाव"),
-    "overview.arrears_change": ("Change in arrears", "बकाया राशि में बदलाव"),
+    "overview.negative_change": ("Negative-balance change", "निगेटिव बैलेंस में बदलाव"),
+    "overview.arrears_change": ("Arrears change", "बकाया में बदलाव"),
     "overview.attention": ("Needs attention", "ध्यान देने योग्य"),
     "overview.all_on_track": ("Every unit is on track.", "सभी इकाइयाँ लक्ष्य के अनुरूप हैं।"),
     "msg.day_before_period": ("Day before the period: {value}", "अवधि से पहले के दिन: {value}"),
@@ -280,6 +297,8 @@ _ZONES_CE = {
     "ce.cards": ("Zones and their chief engineers", "ज़ोन एवं उनके मुख्य अभियंता"),
     "ce.rank": ("Rank {rank} of {n}", "{n} में से रैंक {rank}"),
     "ce.rank_col": ("Rank", "रैंक"),
+    "ce.no_targets": ("{units}: no targets are set, so no target achievement or rank.",
+                      "{units}: कोई लक्ष्य निर्धारित नहीं, इसलिए लक्ष्य प्राप्ति या रैंक नहीं।"),
     "ce.open": ("Open", "खोलें"),
     "ce.opened": ("Open below", "नीचे खुला है"),
     "ce.pick_zone": ("Open a zone to drill down to its circles, divisions and areas.",
@@ -317,6 +336,7 @@ _TOPICS = {
                             "{date} को {n} खाते, बकाया {total}"),
     "nb.accounts_limit": ("Only the first {n} accounts are listed (most arrears first).",
                           "केवल पहले {n} खाते दिखाए गए हैं (सबसे अधिक बकाया पहले)।"),
+    "nb.meter_no": ("Meter number", "मीटर संख्या"),
     "nb.account_no": ("Account no.", "खाता संख्या"),
     "nb.balance": ("Balance", "बैलेंस"),
     "nb.days_negative": ("Days negative", "निगेटिव दिन"),
@@ -386,6 +406,12 @@ _TOPICS = {
     "data.by": ("By", "किसके द्वारा"),
     "data.status": ("Status", "स्थिति"),
     "data.message": ("Summary", "सारांश"),
+    # The load history's summary, from the load's counts (never the log's English line).
+    "data.history_loaded": ("{n} rows from {files} files", "{files} फ़ाइलों से {n} पंक्तियाँ"),
+    "data.history_loaded_one": ("{n} rows from 1 file", "1 फ़ाइल से {n} पंक्तियाँ"),
+    "data.history_skipped": ("{n} invalid rows skipped", "{n} अमान्य पंक्तियाँ छोड़ी गईं"),
+    "data.history_rejected": ("nothing loaded: {n} problems", "कुछ भी लोड नहीं हुआ: {n} समस्याएँ"),
+    "data.history_rejected_plain": ("nothing loaded", "कुछ भी लोड नहीं हुआ"),
     "data.status.loaded": ("Loaded", "लोड हुआ"),
     "data.status.rejected": ("Rejected", "अस्वीकृत"),
     "data.kind.hierarchy": ("Organisation hierarchy", "संगठन संरचना"),

@@ -294,10 +294,38 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
                 title: str = "", lang: str = "en", large: bool = False,
                 count_title: str | None = None, amount_title: str | None = None,
                 subtitle: str | None = None) -> alt.HConcatChart | None:
-    """Dues bands: consumers (left) and arrears rupees (right), bands on the y-axis in row order.
+    """Dues bands: consumers (left) and arrears rupees (right), bands on the y-axis in row order,
+    side by side in one chart of fixed width (the wall screen; pages use ``bands_panels``).
 
     Pass the rows in band order (1..5) with translated labels (``lib.view.labels.band_label``).
     """
+    panels = _band_panels(df, band_label_col, count_col, amount_col, lang, large,
+                          count_title, amount_title, width=720 if large else 220)
+    if panels is None:
+        return None
+    chart = alt.hconcat(*panels, spacing=24 if large else 16).resolve_scale(y="shared")
+    return finished(chart, title, large, rows=4 * len(df), subtitle=subtitle, fit="pad")
+
+
+@remembered
+def bands_panels(df: pd.DataFrame, band_label_col: str, count_col: str, amount_col: str, *,
+                 lang: str = "en", count_title: str | None = None,
+                 amount_title: str | None = None) -> tuple[alt.LayerChart, alt.LayerChart] | None:
+    """The dues bands as two charts that each fill their column (a page's two columns):
+    consumers with the band names, then arrears, rows level with each other."""
+    panels = _band_panels(df, band_label_col, count_col, amount_col, lang, False,
+                          count_title, amount_title, width="container")
+    if panels is None:
+        return None
+    return tuple(finished(p, None, False, rows=2 * len(df)) for p in panels)  # type: ignore
+
+
+TICKS = 4  # the dues bands' value axes: the scale is made nice to the same tick count
+
+
+def _band_panels(df: pd.DataFrame, band_label_col: str, count_col: str, amount_col: str,
+                 lang: str, large: bool, count_title: str | None, amount_title: str | None,
+                 width: int | str) -> tuple[alt.LayerChart, alt.LayerChart] | None:
     if is_empty(df, [count_col, amount_col]):
         return None
     data = df[[band_label_col, count_col, amount_col]].copy()
@@ -310,7 +338,6 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
     data["_amount_label"] = [fmt_short(v, lang, rupee=True) for v in data[amount_col]]
     order = [str(b) for b in data[band_label_col]]
     s = theme.sizes(large)
-    width = 720 if large else 220  # large: half of a 1920 px wall screen each
     count_title = count_title or t("kpi.negative_balance", lang)
     amount_title = amount_title or t("kpi.arrears_inr", lang)
     tooltip = [alt.Tooltip(field=field_ref(band_label_col), type="nominal", title=t("band.title", lang)),
@@ -319,29 +346,28 @@ def bands_chart(df: pd.DataFrame, band_label_col: str, count_col: str, amount_co
 
     def panel(value_col: str, kind: str, label_col: str, color: str, heading: str,
               show_bands: bool) -> alt.LayerChart:
-        domain = value_domain(data[value_col])
         data[f"{label_col}_slot"] = label_slots(data[value_col], inside_share=0.55)
         data[f"{label_col}ink_on"] = ink_on(color)
         y = alt.Y(field=field_ref(band_label_col), type="nominal", sort=order,
                   axis=unit_axis(large, labels=show_bands))
+        # The axis ends at a labelled round value at or past the longest bar ("₹3.00 crore"
+        # for bars up to ₹2.88 crore), so no bar runs past the last figure on the axis.
         x = alt.X(field=field_ref(value_col), type="quantitative",
-                  scale=alt.Scale(domain=domain, nice=False),
-                  axis=value_axis(kind, lang, large, tickCount=3))
+                  scale=alt.Scale(domain=value_domain(data[value_col]), nice=TICKS),
+                  axis=value_axis(kind, lang, large, tickCount=TICKS))
         bars = alt.Chart(data).mark_bar(color=color, cornerRadiusEnd=3, height={"band": 0.75}
                                         ).encode(y=y, x=x, tooltip=tooltip)
         text = value_labels(data, {"y": y, "x": x, "tooltip": tooltip}, large,
-                             label_col=label_col, slot_col=f"{label_col}_slot",
-                             ink_col=f"{label_col}ink_on")
+                            label_col=label_col, slot_col=f"{label_col}_slot",
+                            ink_col=f"{label_col}ink_on")
         return alt.layer(bars, *text).properties(
             title=theme.title(heading, large), width=width,
             height=band_height(len(data), s.bar_step + 6))
 
-    counts = panel(count_col, "int", "_count_label", theme.on_display(theme.NEGATIVE, large),
-                   count_title, True)
-    amounts = panel(amount_col, "inr", "_amount_label", theme.on_display(theme.RECHARGE, large),
-                    amount_title, False)
-    chart = alt.hconcat(counts, amounts, spacing=24 if large else 16).resolve_scale(y="shared")
-    return finished(chart, title, large, rows=4 * len(data), subtitle=subtitle, fit="pad")
+    return (panel(count_col, "int", "_count_label", theme.on_display(theme.NEGATIVE, large),
+                  count_title, True),
+            panel(amount_col, "inr", "_amount_label", theme.on_display(theme.RECHARGE, large),
+                  amount_title, False))
 
 
 @remembered

@@ -9,7 +9,7 @@ the URL in step. Values a hand-edited link gets wrong are dropped with a small n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -159,6 +159,12 @@ def unique_names(df: pd.DataFrame, col: str = "unit") -> pd.DataFrame:
     return df.assign(**{col: df[col].where(~twice, df[col] + " (" + df["code"].astype(str) + ")")})
 
 
+def has_targets(units: pd.DataFrame) -> bool:
+    """Whether any unit of a league has a target (a ``score``): where none has, target
+    achievement and rank are not offered (lib.figures.targets.league leaves them empty)."""
+    return "score" in units and bool(units["score"].notna().any())
+
+
 def top_units(df: pd.DataFrame, metric: str, n: int = TOP_N) -> pd.DataFrame:
     """The ``n`` units with the highest value of ``metric`` (missing values last)."""
     return df.sort_values(metric, ascending=False, na_position="last", kind="stable").head(n)
@@ -220,16 +226,26 @@ def first_level(scope: Scope) -> str:
     return CHILD.get(scope.within[0]) or "area"
 
 
-def drill_from_url(tree: pd.DataFrame, scope: Scope, lang: str) -> Drill:
-    """The drill in the URL, with codes outside the scope dropped from it (and a notice); with
-    only one zone to see (a chief engineer's own), that zone is open from the start."""
+_SHOWN = "_drill_shown"  # session key: the drill this session last showed, as URL parameters
+
+
+def drill_from_url(tree: pd.DataFrame, scope: Scope, lang: str, notices: list[str]) -> Drill:
+    """The drill in the URL, with codes outside the scope dropped from it; with only one zone
+    to see (a chief engineer's own), that zone is open from the start.
+
+    A dropped code is named in ``notices`` only when it came from a link: a code this session
+    was already showing, left behind because the sidebar scope changed, goes quietly (nobody
+    edited a link)."""
     drill, dropped = validated(Drill.from_params(st.query_params), tree, scope)
+    shown = st.session_state.get(_SHOWN, {})
     if dropped:
         go(drill)
-        show_notices([t("msg.invalid_url_value", lang, name=p, value=v) for p, v in dropped])
+        notices.extend(t("msg.invalid_url_value", lang, name=p, value=v)
+                       for p, v in dropped if shown.get(p) != v)
     zones = tree["zone_code"].unique()
     if drill.zone is None and len(zones) == 1:
         drill = Drill(str(zones[0]))
+    st.session_state[_SHOWN] = drill.to_params()
     return drill
 
 
@@ -246,16 +262,21 @@ def on_bar_click(chart_key: str, select_name: str, field: str, codes: Mapping[st
 
 
 def url_choice(widget: Callable[..., Any], label: str, options: Mapping[str, str], param: str,
-               default: str, notices: list[str], lang: str, **kwargs: Any) -> str:
+               default: str, notices: list[str], lang: str, *, unavailable: Collection[str] = (),
+               **kwargs: Any) -> str:
     """A single-choice widget whose value (a code) lives in the URL parameter ``param``.
 
     The URL wins (first visit, a pasted link, the browser's back button); a change in the
-    widget writes the URL; the default is kept out of the URL; an unknown value is dropped.
+    widget writes the URL; the default is kept out of the URL; an unknown value is dropped
+    with a notice. A value in ``unavailable`` is a real choice that this view does not offer
+    (target achievement where no unit has a target): it is dropped without a notice, since the
+    link was not wrong and the page says why.
     """
     key = f"{param}_pick_{lang}"  # per language: see lib.view.filters._keyed
     wanted = st.query_params.get(param)
     if wanted is not None and wanted not in options:
-        notices.append(t("msg.invalid_url_value", lang, name=param, value=wanted))
+        if wanted not in unavailable:
+            notices.append(t("msg.invalid_url_value", lang, name=param, value=wanted))
         del st.query_params[param]
         wanted = None
     value = wanted or default

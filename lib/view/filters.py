@@ -15,7 +15,7 @@ import streamlit as st
 from lib.data.contract import CATEGORIES, date_window
 from lib.figures import current
 from lib.figures.scope import Period, Scope
-from lib.view.formats import fmt_date
+from lib.view.formats import fmt_date, fmt_day
 from lib.view.labels import LANG_NAMES, LANGS, category_label, t
 from lib.view.safe import md_text, quoted
 from lib.view.scope_words import UNIT_KEYS, scope_words, unit_options
@@ -33,6 +33,7 @@ class Filters:
     period: Period
     scope: Scope
     as_of: date | None
+    period_source: str = ""  # "campaign": the campaign's dates; "recent": the data's last week
 
 
 def current_lang() -> str:
@@ -73,7 +74,8 @@ def sidebar_filters(lang: str) -> Filters:
                          format_func=lambda c: names.get(c, c),
                          then=lambda: _campaign_changed(campaigns))
     _publish("campaign", [campaign_id] if campaign_id and campaign_id != campaign_ids[0] else [])
-    default = _campaign_dates(campaigns, campaign_id) or _recent_week(as_of)
+    campaign_dates = _campaign_dates(campaigns, campaign_id)
+    default = campaign_dates or _recent_week(as_of)
     _seed_dates(default, notices, as_of)
     first, last = date_window()
     picked = _keyed(sb.date_input, "dates", "pick", t("filter.date_range", lang),
@@ -106,8 +108,10 @@ def sidebar_filters(lang: str) -> Filters:
     _publish("category", cats)
     sb.button(t("filter.reset", lang), on_click=reset_filters, width="stretch")
     _show(notices)
+    source = ("campaign" if campaign_dates else "recent") \
+        if (period.start, period.end) == tuple(default) else ""
     scope = current.bounded(Scope.of(categories=cats, **scope_args))  # the viewer's own unit
-    return Filters(lang, campaign_id, period, scope, as_of)
+    return Filters(lang, campaign_id, period, scope, as_of, source)
 
 
 def _keyed(widget, key: str, suffix: str, *args, then=None, **kwargs):
@@ -253,10 +257,16 @@ def scope_text(filters: Filters) -> str:
 
 
 def context_caption(filters: Filters) -> str:
-    """The line every page shows: period, scope and the "as of" date of the data."""
+    """The line every page shows: how far the data goes, the period shown and why (the
+    campaign's dates, the data's last week), and the scope: "Data to 08 Feb 2026 · showing
+    02 Feb – 07 Feb 2026 (campaign) · Scope: All of PVVNL"."""
     lang = filters.lang
-    period = t("msg.period", lang, start=fmt_date(filters.period.start, lang),
-               end=fmt_date(filters.period.end, lang))
+    start, end = filters.period.start, filters.period.end
+    shown = t("msg.showing", lang,
+              start=fmt_day(start, lang) if start.year == end.year else fmt_date(start, lang),
+              end=fmt_date(end, lang))
+    if filters.period_source:
+        shown += f" ({t(f'msg.period_{filters.period_source}', lang)})"
+    data_to = t("msg.data_to", lang, date=fmt_date(filters.as_of, lang)) if filters.as_of else ""
     scope = t("msg.scope", lang, scope=md_text(scope_text(filters)))
-    as_of = t("msg.as_of", lang, date=fmt_date(filters.as_of, lang)) if filters.as_of else ""
-    return " · ".join(p for p in (period, scope, as_of) if p)
+    return " · ".join(p for p in (data_to, shown, scope) if p)

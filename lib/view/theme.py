@@ -265,3 +265,17 @@ def display_css() -> str:
 .stApp [data-testid="stAlertContainer"] p, .stApp [data-testid="stAlertContainer"] * {{
   color: {p.background}; font-size: 28px; font-weight: 600; }}
 """
+
+
+# The narrowest a KPI tile may be (its value, label and badge fit: "₹8.42 करोड़", "Negative-balance
+# consumers", "-₹22.55 lakh since 06 Feb"). Rows hold as many tiles as fit, at most `per_row`.
+TILE_MIN_WIDTH = "16.5rem"
+
+
+def tiles_css(name: str, per_row: int) -> str:
+    """A tile row that wraps: each tile at least TILE_MIN_WIDTH wide and at most ``per_row`` to
+    a row (a basis just over 1/(per_row+1) of the row), so 12 tiles are 4 × 3 at 1920 px and
+    3 × 4 at 1366 px with the sidebar open. Streamlit gives a keyed container the class
+    ``st-key-<key>``; its children are the tiles. Constants only, never data."""
+    basis = f"max({TILE_MIN_WIDTH}, calc({100 / (per_row + 1):.4f}% + 1px))"
+    return f".st-key-{name} > * {{ flex: 1 1 {basis} !important; }}"

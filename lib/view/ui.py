@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import altair as alt
 import pandas as pd
@@ -17,9 +18,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lib.data.contract import LEVELS
 from lib.figures import current
 from lib.figures.memo import remembered, remembered_per_object
-from lib.view import charts
+from lib.figures.scope import Scope
+from lib.view import charts, theme
 from lib.view.drill import top_units, unique_names, url_choice
-from lib.view.exports import csv_bytes, xlsx_bytes
+from lib.view.exports import csv_bytes, plain_values, xlsx_bytes
 from lib.view.filters import Filters, context_caption, scope_text
 from lib.view.formats import (
     fmt_date,
@@ -27,9 +29,12 @@ from lib.view.formats import (
     format_frame,
 )
 from lib.view.labels import level_label, page_title, t
+from lib.view.safe import quoted
 from lib.view.tiles import Tile, kpi_tile, overview_tiles  # noqa: F401 (pages call ui.kpi_tile)
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
+# Columns that say which row is which: pinned, so they stay in view when a wide table scrolls.
+KEY_COLUMNS = ("rank", "unit", "day", "account_no", "help_desk", "label", "load_id")
 
 
 _FRAME = threading.local()
@@ -73,6 +78,36 @@ def is_requested(page: st.Page, pages: Sequence[st.Page]) -> bool:
     return manager.intended_page_name == page.url_path
 
 
+def unknown_path(pages: Sequence[st.Page]) -> str | None:
+    """The URL path this run asked for when it names none of ``pages`` (None otherwise).
+
+    Streamlit would show its own English "Page not found" dialog over the default page;
+    the frame asks first (as ``is_requested`` does) and says so in the page's language."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    manager = ctx.pages_manager
+    if manager.intended_page_script_hash:  # a page of the menu (an old hash falls back quietly)
+        return None
+    wanted = manager.intended_page_name or ""
+    return None if wanted in {"", *(p.url_path for p in pages)} else wanted
+
+
+def run_default_page(default: st.Page) -> None:
+    """Have st.navigation pick ``default`` for this run (no dialog of its own)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.pages_manager.set_script_intent(default._script_hash, "")
+
+
+def page_not_found(path: str, overview: st.Page, lang: str) -> None:
+    """The notice for a URL path that names no page, with a link to the Overview."""
+    st.title(t("msg.page_not_found_title", lang))
+    st.warning(t("msg.page_not_found", lang, path=quoted("/" + path)),
+               icon=":material/link_off:")
+    st.page_link(overview, label=t("msg.go_to_overview", lang), icon=":material/dashboard:")
+
+
 def current_filters() -> Filters:
     """The filters the frame drew for this rerun."""
     ensure_frame()
@@ -87,10 +122,12 @@ def with_unit_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.assign(unit=names)
 
 
-def page_header(key: str, filters: Filters, *, needs_data: bool = True) -> None:
-    """Page title and the period / scope / "as of" line; a period without data stops the page."""
+def page_header(key: str, filters: Filters, *, needs_data: bool = True,
+                scope: Scope | None = None) -> None:
+    """Page title and the data / period / scope line; a period without data stops the page.
+    ``scope`` is what the page shows when it is narrower than the sidebar's (a drill-down)."""
     st.title(page_title(key, filters.lang))
-    st.caption(context_caption(filters))
+    st.caption(context_caption(filters if scope is None else replace(filters, scope=scope)))
     if needs_data:
         stop_without_data(filters)
 
@@ -108,12 +145,14 @@ def stop_without_data(f: Filters) -> None:
     st.stop()
 
 
-def tiles(items: Sequence[Tile], per_row: int = 4) -> None:
-    """KPI tiles in rows of ``per_row``."""
-    for start in range(0, len(items), per_row):
-        cols = st.columns(per_row)
-        for col, tile in zip(cols, items[start:start + per_row], strict=False):
-            with col:
+def tiles(items: Sequence[Tile], per_row: int = 4, name: str = "kpi") -> None:
+    """KPI tiles in rows of at most ``per_row`` that wrap to fewer where the page is narrow
+    (each tile keeps lib.view.theme.TILE_MIN_WIDTH, so no value or label is cut)."""
+    key = f"tiles-{name}"
+    st.html(f"<style>{theme.tiles_css(key, per_row)}</style>")  # constants only
+    with st.container(horizontal=True, key=key):
+        for i, tile in enumerate(items):
+            with st.container(key=f"{key}-{i}"):
                 st.metric(tile.label, tile.value, delta=tile.delta, help=tile.help, border=True,
                           delta_color=tile.delta_color, delta_arrow=tile.delta_arrow,
                           delta_description=tile.delta_description)
@@ -181,12 +220,17 @@ def no_data(lang: str) -> None:
 
 
 def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, name: str,
-          *, height: int | None = None, rows_shown: int | None = None) -> None:
+          *, height: int | None = None, rows_shown: int | None = None,
+          values_csv: bool = False) -> None:
     """A table with translated headers and Indian number formats, plus CSV / Excel downloads.
 
     ``columns`` maps a frame column to (header, kind); kind is one of lib.view.formats's kinds
-    ("int", "inr", "pct", "date", "hours", ...) or "text". With ``rows_shown``, a longer table
-    shows its first rows on screen (with a note) while the downloads hold every row.
+    ("int", "inr", "pct", "date", "hours", ...) or "text". Key columns (KEY_COLUMNS: rank, unit,
+    day, account number, ...) are pinned: they stay in view when a wide table scrolls. With
+    ``rows_shown``, a longer table shows its first rows on screen (with a note) while the
+    downloads hold every row. With ``values_csv`` (a list people work from: the accounts), the
+    Excel download comes first and the CSV holds plain values (rupees with paise) instead of
+    the text shown, with a note on opening it in Excel.
     """
     if df is None or df.empty:
         no_data(lang)
@@ -197,13 +241,20 @@ def table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str, n
     headers = {c: columns[c][0] for c in cols}
     cut = rows_shown is not None and len(raw) > rows_shown
     screen = raw.head(rows_shown) if cut else raw
+    pinned = {headers[c]: st.column_config.Column(pinned=True) for c in cols if c in KEY_COLUMNS}
     st.dataframe(_formatted(screen, kinds, lang).rename(columns=headers), hide_index=True,
-                 width="stretch", height=height or "auto")
+                 width="stretch", height=height or "auto", column_config=pinned)
     if cut:
         st.caption(t("table.rows_shown", lang, n=fmt_int(rows_shown, lang),
                      total=fmt_int(len(raw), lang)))
-    downloads(lambda: _formatted(raw, kinds, lang).rename(columns=headers),
-              raw.rename(columns=headers), name, lang)
+    if values_csv:
+        shown = lambda: plain_values(raw, kinds).rename(columns=headers)  # noqa: E731
+    else:
+        shown = lambda: _formatted(raw, kinds, lang).rename(columns=headers)  # noqa: E731
+    downloads(shown, raw.rename(columns=headers), name, lang,
+              formats={headers[c]: k for c, k in kinds.items()}, excel_first=values_csv)
+    if values_csv:
+        st.caption(t("download.values_note", lang))
 
 
 @remembered
@@ -212,9 +263,11 @@ def _formatted(raw: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFr
     return format_frame(raw, kinds, lang)
 
 
-def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, lang: str) -> None:
-    """CSV (the formatted text, UTF-8 with BOM) and Excel (numbers kept as numbers) downloads;
-    each one clicked is written to the audit trail."""
+def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, lang: str,
+              *, formats: Mapping[str, str] | None = None, excel_first: bool = False) -> None:
+    """CSV (``shown()``: by default the formatted text, UTF-8 with BOM) and Excel (numbers kept
+    as numbers, ``formats`` giving each column's kind) downloads, Excel first if asked; each
+    one clicked is written to the audit trail."""
     # Files are built only when clicked (callables), so tables cost nothing per rerun. The
     # click runs them in a worker thread without this session: who and what are named now.
     who, filters = current.actor(), st.session_state.get("filters")
@@ -227,16 +280,38 @@ def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, l
             return build()
         return made
 
-    with st.container(horizontal=True):
+    def csv_button() -> None:
         st.download_button(t("download.csv", lang), audited("csv", lambda: csv_bytes(shown())),
                            file_name=f"{name}.csv",
                            mime="text/csv", key=f"csv_{name}", icon=":material/download:",
                            on_click="ignore")
+
+    def excel_button() -> None:
         st.download_button(t("download.excel", lang),
-                           audited("xlsx", lambda: xlsx_bytes(raw, name)),
+                           audited("xlsx", lambda: xlsx_bytes(raw, name, formats)),
                            file_name=f"{name}.xlsx", key=f"xlsx_{name}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/table_view:")
+                           icon=":material/table_view:", type="primary" if excel_first else "secondary")
+
+    # files are built only when clicked (callables), so tables cost nothing per rerun
+    with st.container(horizontal=True):
+        for button in ((excel_button, csv_button) if excel_first else (csv_button, excel_button)):
+            button()
+
+
+def load_summary(row: Mapping, lang: str) -> str:
+    """A load history row in words of the catalogue, with Indian grouping: "2,03,062 rows from
+    8 files; 12 invalid rows skipped" or "nothing loaded: 3 problems"."""
+    if row["status"] != "loaded":
+        problems = row.get("problem_count")
+        return (t("data.history_rejected_plain", lang) if problems is None or pd.isna(problems)
+                else t("data.history_rejected", lang, n=fmt_int(problems, lang)))
+    files = int(row["file_count"])
+    text = t("data.history_loaded_one" if files == 1 else "data.history_loaded", lang,
+             n=fmt_int(row["rows_accepted"], lang), files=fmt_int(files, lang))
+    if row["rows_rejected"]:
+        text += "; " + t("data.history_skipped", lang, n=fmt_int(row["rows_rejected"], lang))
+    return text
 
 
 def empty_database(lang: str) -> None:
