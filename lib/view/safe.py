@@ -11,6 +11,11 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]#|<>$:~])")
 # ...and those that mean something only at the start of a line (lists, headings, quotes). Line
 # breaks are folded, so only the value's own start can be a line start.
 _LINE_START = re.compile(r"^([-+]|\d+(?=[.)]))")
+# GFM's literal autolinks are found in the text *after* escapes are resolved (remark-gfm's
+# transform over text nodes: "http://", "https://", "www." and e-mail addresses), so escaping
+# cannot stop them: an invisible word joiner (U+2060) breaks each pattern instead.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=[-\w])")
 QUOTE_CHARS = 40
 
 
@@ -19,6 +24,7 @@ def md_text(value: object) -> str:
     text = "" if value is None else str(value)
     text = " ".join(text.split())  # no line breaks: a newline could start a heading or a list
     text = _MARKDOWN.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(WORD_JOINER, text)  # "http://x" -> "http:\u2060//x": no autolink
     # a list marker: "- x" -> "\- x", "1. x" -> "1\. x"
     return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) in "-+"
                            else m.group(1) + "\\", text, count=1)
