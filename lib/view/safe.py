@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lib.data.contract import MAX_CODE_LENGTH
+
 # Characters Streamlit's Markdown gives a meaning to anywhere in a line: emphasis, links and
 # images ([ ]), code, headings' closing #, HTML, LaTeX ($), emoji shortcodes, directives
 # (:blue[...]) and bare-URL autolinks (:), strikethrough, tables (|).
@@ -16,7 +18,7 @@ _LINE_START = re.compile(r"^([-+]|\d+(?=[.)]))")
 # cannot stop them: an invisible word joiner (U+2060) breaks each pattern instead.
 WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=[-\w])")
-QUOTE_CHARS = 40
+QUOTE_CHARS = MAX_CODE_LENGTH  # a notice quotes any valid code whole
 
 
 def md_text(value: object) -> str:
@@ -31,7 +33,8 @@ def md_text(value: object) -> str:
 
 
 def quoted(value: object) -> str:
-    """A value a notice says was ignored: as code, cut to 40 characters, backticks removed."""
+    """A value a notice says was ignored: as code, cut to QUOTE_CHARS (the code length, 40)
+    characters, backticks removed."""
     text = " ".join(("" if value is None else str(value)).replace("`", "").split())
     if len(text) > QUOTE_CHARS:
         text = text[: QUOTE_CHARS - 1] + "…"
