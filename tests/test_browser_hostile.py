@@ -21,7 +21,7 @@ import time
 import urllib.request
 import zipfile
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -39,6 +39,7 @@ WJ = "\u2060"  # lib.view.safe's word joiner that breaks literal autolinks
 PAGES = ("", "zones", "chief_engineers", "negative_balance", "verification", "recharges",
          "help_desks", "data", "display")
 SCOPE = "zone=Z1&circle=C1&division=D1&area=A1"
+URL_VALUE = "[Zu](http://evil.example/u) **Zu** $x$"
 # A formatted figure is text but no formula: -1,234.50, -₹30,000, +5.2%.
 NUMBER_TEXT = re.compile(r"[-+−]?₹?[0-9][0-9,]*(\.[0-9]+)?%?")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -164,7 +165,7 @@ def _own_server_only(requests: list[str], server: str) -> None:
     stray = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
              and (urlparse(u).netloc != own or urlparse(u).path in ("/x", "/evil"))]
     assert stray == [], stray
-    assert not [u for u in requests if "evil" in u]
+    assert not [u for u in requests if "evil" in urlparse(u).path]  # (our own links' queries may)
 
 
 def _paths(lang: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -193,6 +194,8 @@ def _paths(lang: str) -> list[tuple[str, tuple[str, ...]]]:
         (f"zones?lang={lang}&level=division", tuple(H.DIVISION.values())),
         (f"help_desks?lang={lang}", tuple(H.DESK.values())),
         (f"data?lang={lang}", (H.LOADED_BY,)),
+        # a hand-edited link: the notice quotes the value as code, never as a link
+        (f"zones?lang={lang}&zone={quote(URL_VALUE)}", (URL_VALUE,)),
     ]
     return out
 
@@ -205,6 +208,13 @@ def test_every_page_shows_hostile_names_as_typed(server, visit, lang):
         pg = open_(path)
         text = _check_page(pg, path)
         missing = [n for n in names if n not in text]
+        for table in pg.locator('[data-testid="stDataFrame"]').all() if missing else []:
+            table.scroll_into_view_if_needed()  # a grid fills its cells once it is drawn
+        for _ in range(20 if missing else 0):
+            pg.wait_for_timeout(500)
+            missing = [n for n in names if n not in _text(pg)]
+            if not missing:
+                break
         assert missing == [], (path, missing)
         if not path.startswith("display"):  # the sidebar's campaign box holds the name as typed
             box = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
