@@ -304,7 +304,7 @@ async def drive(base: str, pid: int, sessions: int, browsers: int, seconds: floa
         async def sample_memory() -> None:
             await asyncio.sleep(warmup)
             memory["after_warmup_mb"] = rss_mb(pid)
-            samples = []
+            samples = memory["every_10s_mb"] = []
             while time.perf_counter() < until:
                 samples.append(rss_mb(pid))
                 await asyncio.sleep(10)
@@ -371,4 +371,6 @@ def render(report: dict[str, Any]) -> str:
     lines.append("server RSS MB: start {start_mb}, after warm-up {after_warmup_mb}, max {max_mb}, "
                  "end {end_mb}".format(**{k: mem.get(k) for k in
                                           ("start_mb", "after_warmup_mb", "max_mb", "end_mb")}))
+    lines.append("  after the warm-up, every 10 s: "
+                 + " ".join(f"{v:.0f}" for v in mem.get("every_10s_mb", [])))
     return "\n".join(lines)
