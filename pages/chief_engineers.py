@@ -43,7 +43,7 @@ def card(row) -> None:
     """One zone: name, chief engineer, rank, headline figures and the button that opens it."""
     chosen = row.code == here.zone
     with st.container(border=True, height="stretch"):
-        st.markdown(f"#### {md_text(row.unit)}")
+        st.subheader(md_text(row.unit), anchor=False)
         st.caption(f"{t('officer.chief_engineer', lang)}: {md_text(row.chief_engineer)}")
         if not is_missing(row.rank):  # a zone without a target has no rank
             st.badge(t("ce.rank", lang, rank=row.rank, n=len(zones)), color="blue",
@@ -72,13 +72,13 @@ if here.zone is None:
 drill.breadcrumb(here, tree, lang)
 scope = here.scope(f.scope)
 name = drill.unit_names(tree, here.level, lang)[here.code]
-st.subheader(t("ce.figures_of", lang, name=md_text(name)))
+st.subheader(t("ce.figures_of", lang, name=md_text(name)), anchor=False)
 fig = current.tile_figures(scope, f.period, f.campaign_id)
 ui.tiles([ui.kpi_tile(fig, k, lang) for k in TILE_KEYS])
 
 child, notices = here.child_level, []
 st.subheader(t("ce.units_of", lang, units=level_label(child, lang, plural=True),
-               name=md_text(name)))
+               name=md_text(name)), anchor=False)
 units = drill.unique_names(ui.with_unit_name(
     current.league(scope, f.period, f.campaign_id, child), lang))
 targets = drill.has_targets(units)  # no unit of this level has a target: no achievement, no rank

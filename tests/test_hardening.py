@@ -95,12 +95,70 @@ def test_text_is_at_most_200_characters(loaded, db_url, tmp_path):
     assert dump(loaded) == before
 
 
-def test_codes_keep_their_lengths(loaded, db_url, tmp_path):
+@pytest.mark.parametrize(("kind", "column"), [("activities", "activity_id"),
+                                              ("hierarchy", "zone_code")])
+def test_codes_are_at_most_40_characters(loaded, db_url, tmp_path, kind, column):
+    from lib.data.contract import MAX_CODE_LENGTH
+
+    assert MAX_CODE_LENGTH == 40
     rows = base_rows()
-    rows["activities"][0][0] = "X" * 65
-    result = load_paths([make_folder(tmp_path / "long", rows, ("activities",))], db_url)
+    index = HEADERS[kind].index(column)
+    rows[kind][0][index] = "X" * 40
+    assert load_paths([make_folder(tmp_path / "ok", rows, (kind,))], db_url).ok
+    rows[kind][0][index] = "Y" * 41
+    result = load_paths([make_folder(tmp_path / "long", rows, (kind,))], db_url)
     [problem] = result.problems
-    assert (problem.column, problem.reason) == ("activity_id", "longer than 64 characters")
+    assert (problem.column, problem.reason) == (column, "longer than 40 characters")
+
+
+def test_one_code_length_everywhere():
+    """The schema's code and id columns, the importer's check and the notices' quotes share
+    MAX_CODE_LENGTH, so a notice quotes any valid code whole."""
+    from sqlalchemy import String
+
+    from lib.data.contract import FILES, MAX_CODE_LENGTH
+    from lib.data.load_rows import _max_length
+    from lib.data.schema import metadata
+    from lib.view.display import SHOWN_CHARS, shown_value
+    from lib.view.safe import QUOTE_CHARS, quoted
+
+    codes = [(kind, col) for kind, spec in FILES.items() for col, k in spec.kinds.items()
+             if k == "code"]
+    assert len(codes) == 13 and ("targets", "code") in codes
+    for kind, col in codes:
+        column = metadata.tables[kind].c[col]
+        assert isinstance(column.type, String) and column.type.length == MAX_CODE_LENGTH, col
+        assert _max_length(kind, col) == MAX_CODE_LENGTH
+    lengths = {c.type.length for t in metadata.sorted_tables for c in t.columns
+               if c.name.endswith(("_code", "_id")) and isinstance(c.type, String)}
+    assert lengths == {MAX_CODE_LENGTH}  # rollups' area codes and staff ids too
+    assert QUOTE_CHARS == SHOWN_CHARS == MAX_CODE_LENGTH
+    assert quoted("Z" * 40) == f"`{'Z' * 40}`"
+    assert quoted("Z" * 41) == f"`{'Z' * 39}…`"
+    assert shown_value("Z" * 40) == "Z" * 40 and shown_value("Z" * 41) == "Z" * 39 + "…"
+
+
+def test_a_postgresql_database_with_shorter_codes_is_widened(db_url):
+    from sqlalchemy import text
+
+    from lib.data.engine import dispose_engine, get_engine
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite does not enforce lengths")
+    engine = get_engine(db_url)
+    with engine.begin() as conn:  # as a database made before the one code length was
+        for table, column in (("hierarchy", "zone_code"), ("hierarchy", "area_code"),
+                              ("consumers", "area_code"), ("r_balance_daily", "area_code")):
+            conn.exec_driver_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE varchar(32)')
+    dispose_engine(db_url)
+    engine = get_engine(db_url)
+    with engine.connect() as conn:
+        short = conn.execute(text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type = 'character varying' "
+            "AND (column_name LIKE '%\\_code' OR column_name LIKE '%\\_id') "
+            "AND character_maximum_length <> 40")).all()
+    assert short == []
 
 
 def test_a_row_shorter_than_its_header_is_refused(loaded, db_url, tmp_path):

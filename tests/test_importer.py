@@ -455,7 +455,7 @@ BAD_VALUES = [
     ("consumers", 2, "category", "domestik", "not one of: domestic, commercial"),
     ("consumers", 0, "area_code", "", "required value is empty"),
     ("consumers", 0, "load_kw", "two", "not a number"),
-    ("hierarchy", 1, "area_code", "A" * 40, "longer than 32 characters"),
+    ("hierarchy", 1, "area_code", "A" * 41, "longer than 40 characters"),
     ("complaints", 0, "resolved_at", "2026-02-03 09:59", "resolved_at is before opened_at "
                                                          "2026-02-03 10:00:00"),
     ("campaigns", 0, "end_date", "01-02-2026", "end_date is before start_date 2026-02-02"),

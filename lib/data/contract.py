@@ -24,11 +24,14 @@ ROLE_LEVEL = {"director": "discom", "chief_engineer": "zone", "circle_engineer":
               "division_engineer": "division", "viewer": None}
 
 # Plausible values: the importer refuses a date or timestamp (its IST day) outside
-# [EARLIEST_DATE, today + LATEST_DAYS_AHEAD], and text longer than MAX_TEXT_LENGTH characters
-# (codes have their own, shorter lengths: the schema's String(n)).
+# [EARLIEST_DATE, today + LATEST_DAYS_AHEAD], text longer than MAX_TEXT_LENGTH characters and
+# codes and ids longer than MAX_CODE_LENGTH. The one code length is used everywhere: the
+# schema's code columns, the importer's check, and the notices that quote an ignored value
+# (lib.view.safe.quoted, the display's foot line), so a valid code is always quoted whole.
 EARLIEST_DATE = date(2015, 1, 1)
 LATEST_DAYS_AHEAD = 1
 MAX_TEXT_LENGTH = 200
+MAX_CODE_LENGTH = 40
 
 
 def now_ist() -> datetime:

@@ -12,9 +12,10 @@ import threading
 import tomllib
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, String, create_engine, event, select, text
 from sqlalchemy.engine import Connection
 
+from lib.data.contract import MAX_CODE_LENGTH
 from lib.data.schema import meta, metadata
 
 ROOT = Path(__file__).resolve().parents[2]  # lib/data/engine.py -> the repository
@@ -56,8 +57,28 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             engine = _build_engine(resolved)
             metadata.create_all(engine)
+            if engine.dialect.name == "postgresql":
+                widen_code_columns(engine)
             _engines[resolved] = engine
     return engine
+
+
+def widen_code_columns(engine: Engine) -> list[str]:
+    """Widen code columns a database created before MAX_CODE_LENGTH still has shorter
+    (varchar(32) in PostgreSQL; SQLite does not enforce lengths). Widening a varchar is a
+    catalogue change, no table rewrite. Returns the columns widened ("table.column")."""
+    wanted = {(t.name, c.name) for t in metadata.sorted_tables for c in t.columns
+              if isinstance(c.type, String) and c.type.length == MAX_CODE_LENGTH}
+    with engine.begin() as conn:
+        rows = conn.execute(text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type = 'character varying' "
+            "AND character_maximum_length < :n"), {"n": MAX_CODE_LENGTH}).all()
+        short = sorted((t, c) for t, c in rows if (t, c) in wanted)
+        for table, column in short:
+            conn.exec_driver_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" '
+                                 f"TYPE varchar({MAX_CODE_LENGTH})")
+    return [f"{t}.{c}" for t, c in short]
 
 
 def _build_engine(url: str) -> Engine:

@@ -22,27 +22,30 @@ from sqlalchemy import (
     Text,
 )
 
+from lib.data.contract import MAX_CODE_LENGTH
+
 metadata = MetaData()
+CODE = MAX_CODE_LENGTH  # every code and id column (area, zone, ..., activity, txn, ticket, campaign)
 
 # --- contract tables ---------------------------------------------------------------------
 
 hierarchy = Table(
     "hierarchy",
     metadata,
-    Column("area_code", String(32), primary_key=True),
-    Column("zone_code", String(32), nullable=False, index=True),
+    Column("area_code", String(CODE), primary_key=True),
+    Column("zone_code", String(CODE), nullable=False, index=True),
     Column("zone_name", Text, nullable=False),
     Column("zone_name_hi", Text),
     Column("chief_engineer", Text, nullable=False),
-    Column("circle_code", String(32), nullable=False, index=True),
+    Column("circle_code", String(CODE), nullable=False, index=True),
     Column("circle_name", Text, nullable=False),
     Column("circle_name_hi", Text),
     Column("superintending_engineer", Text),
-    Column("division_code", String(32), nullable=False, index=True),
+    Column("division_code", String(CODE), nullable=False, index=True),
     Column("division_name", Text, nullable=False),
     Column("division_name_hi", Text),
     Column("executive_engineer", Text),
-    Column("subdivision_code", String(32)),
+    Column("subdivision_code", String(CODE)),
     Column("subdivision_name", Text),
     Column("sdo", Text),
     Column("area_name", Text, nullable=False),
@@ -54,7 +57,7 @@ consumers = Table(
     "consumers",
     metadata,
     Column("account_no", String(20), primary_key=True),
-    Column("area_code", String(32), ForeignKey("hierarchy.area_code"), nullable=False),
+    Column("area_code", String(CODE), ForeignKey("hierarchy.area_code"), nullable=False),
     Column("category", String(16), nullable=False),
     Column("meter_no", String(32)),
     Column("smart_meter_since", Date),
@@ -81,13 +84,13 @@ balances = Table(
 activities = Table(
     "activities",
     metadata,
-    Column("activity_id", String(64), primary_key=True),
+    Column("activity_id", String(CODE), primary_key=True),
     Column("account_no", String(20), nullable=False),
     Column("activity", String(16), nullable=False),
     Column("occurred_at", DateTime, nullable=False),
     Column("day", Date, nullable=False),
-    Column("campaign_id", String(64)),
-    Column("staff_id", String(64)),
+    Column("campaign_id", String(CODE)),
+    Column("staff_id", String(CODE)),
     # covering the account list's "ever contacted / verified / downloaded" lookups
     Index("ix_activities_account", "account_no", "activity", "day"),
     Index("ix_activities_day", "day"),
@@ -96,7 +99,7 @@ activities = Table(
 recharges = Table(
     "recharges",
     metadata,
-    Column("txn_id", String(64), primary_key=True),
+    Column("txn_id", String(CODE), primary_key=True),
     Column("account_no", String(20), nullable=False),
     Column("paid_at", DateTime, nullable=False),
     Column("day", Date, nullable=False),
@@ -109,8 +112,8 @@ recharges = Table(
 complaints = Table(
     "complaints",
     metadata,
-    Column("ticket_id", String(64), primary_key=True),
-    Column("area_code", String(32), ForeignKey("hierarchy.area_code"), nullable=False),
+    Column("ticket_id", String(CODE), primary_key=True),
+    Column("area_code", String(CODE), ForeignKey("hierarchy.area_code"), nullable=False),
     Column("help_desk", Text, nullable=False),
     Column("opened_at", DateTime, nullable=False),
     Column("opened_day", Date, nullable=False),
@@ -126,7 +129,7 @@ complaints = Table(
 campaigns = Table(
     "campaigns",
     metadata,
-    Column("campaign_id", String(64), primary_key=True),
+    Column("campaign_id", String(CODE), primary_key=True),
     Column("name", Text, nullable=False),
     Column("name_hi", Text),
     Column("start_date", Date, nullable=False),
@@ -136,9 +139,9 @@ campaigns = Table(
 targets = Table(
     "targets",
     metadata,
-    Column("campaign_id", String(64), ForeignKey("campaigns.campaign_id"), primary_key=True),
+    Column("campaign_id", String(CODE), ForeignKey("campaigns.campaign_id"), primary_key=True),
     Column("level", String(16), primary_key=True),
-    Column("code", String(32), primary_key=True),
+    Column("code", String(CODE), primary_key=True),
     Column("metric", String(32), primary_key=True),
     Column("target", BigInteger, nullable=False),
 )
@@ -198,7 +201,7 @@ meta = Table(
 r_consumers = Table(
     "r_consumers",
     metadata,
-    Column("area_code", String(32), primary_key=True),
+    Column("area_code", String(CODE), primary_key=True),
     Column("category", String(16), primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
@@ -208,7 +211,7 @@ r_balance_daily = Table(
     "r_balance_daily",
     metadata,
     Column("day", Date, primary_key=True),
-    Column("area_code", String(32), primary_key=True),
+    Column("area_code", String(CODE), primary_key=True),
     Column("category", String(16), primary_key=True),
     Column("band", Integer, primary_key=True),
     Column("n", BigInteger, nullable=False),
@@ -220,7 +223,7 @@ r_cleared_daily = Table(
     "r_cleared_daily",
     metadata,
     Column("day", Date, primary_key=True),
-    Column("area_code", String(32), primary_key=True),
+    Column("area_code", String(CODE), primary_key=True),
     Column("category", String(16), primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
@@ -231,7 +234,7 @@ r_cleared_daily = Table(
 r_neg_pattern = Table(
     "r_neg_pattern",
     metadata,
-    Column("area_code", String(32), primary_key=True),
+    Column("area_code", String(CODE), primary_key=True),
     Column("category", String(16), primary_key=True),
     Column("pattern", String(4000), primary_key=True),
     Column("n", BigInteger, nullable=False),
@@ -242,7 +245,7 @@ r_activity_daily = Table(
     "r_activity_daily",
     metadata,
     Column("day", Date, primary_key=True),
-    Column("area_code", String(32), primary_key=True),
+    Column("area_code", String(CODE), primary_key=True),
     Column("category", String(16), primary_key=True),
     Column("activity", String(16), primary_key=True),
     Column("n", BigInteger, nullable=False),
@@ -253,7 +256,7 @@ r_activity_daily = Table(
 r_activity_pattern = Table(
     "r_activity_pattern",
     metadata,
-    Column("area_code", String(32), primary_key=True),
+    Column("area_code", String(CODE), primary_key=True),
     Column("category", String(16), primary_key=True),
     Column("activity", String(16), primary_key=True),
     Column("pattern", String(4000), primary_key=True),
@@ -264,7 +267,7 @@ r_recharge_daily = Table(
     "r_recharge_daily",
     metadata,
     Column("day", Date, primary_key=True),
-    Column("area_code", String(32), primary_key=True),
+    Column("area_code", String(CODE), primary_key=True),
     Column("category", String(16), primary_key=True),
     Column("channel", String(16), primary_key=True),
     Column("n", BigInteger, nullable=False),

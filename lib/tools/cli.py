@@ -7,6 +7,8 @@
     python -m lib.cli bench --consumers N [--days D] [--db URL] [--json FILE]
     python -m lib.cli rebuild [--db URL]
     python -m lib.cli watch INBOX [--db URL] [--once] [--interval SECONDS]
+    python -m lib.cli loadtest [--consumers N | --db URL] [--sessions 20] [--browsers 2]
+        [--seconds 300] [--think MIN MAX] [--port 8570] [--json FILE]
     python -m lib.cli brief --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--lang en|hi]
         [--campaign ID] [--db URL] --out FILE.pdf [--png FILE.png]
 """
@@ -115,6 +117,23 @@ def _operations(sub) -> None:
                        help="seconds between polls (default 10)")
     watch.set_defaults(func=cmd_watch)
 
+    load = sub.add_parser("loadtest", help="concurrent sessions on one streamlit server: "
+                          "click-to-idle per page, errors, server memory (not in CI)")
+    load.add_argument("--db", help="database URL (default: the bench's sample set, loaded once)")
+    load.add_argument("--consumers", type=int, default=200_000)
+    load.add_argument("--days", type=int, default=8)
+    load.add_argument("--sessions", type=int, default=20)
+    load.add_argument("--browsers", type=int, default=2, help="how many are Chromium pages")
+    load.add_argument("--seconds", type=float, default=300)
+    load.add_argument("--warmup", type=float, default=60, help="seconds left out of percentiles")
+    load.add_argument("--port", type=int, default=8570)
+    load.add_argument("--seed", type=int, default=1)
+    load.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
+                      help="seconds a user pauses between clicks (default 0.5 2)")
+    load.add_argument("--log", type=Path, help="the server's output (default data/bench/)")
+    load.add_argument("--json", type=Path)
+    load.set_defaults(func=cmd_loadtest)
+
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Write sample contract CSVs."""
@@ -211,6 +230,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from lib.tools.watch import watch
 
     return watch(args.inbox, url=args.db, once=args.once, interval=args.interval)
+
+
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    """Run the load test (lib.tools.load_test)."""
+    from lib.tools.load_test import run_load_test
+
+    return run_load_test(args)
 
 
 def _print_progress(fraction: float, message: str) -> None:

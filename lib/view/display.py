@@ -28,6 +28,7 @@ from lib.view import charts
 from lib.view.drill import top_units
 from lib.view.formats import IST, fmt_date, fmt_int
 from lib.view.labels import LANGS, kpi_label, level_label, t
+from lib.view.safe import QUOTE_CHARS
 from lib.view.ui import Tile, kpi_tile, with_unit_name
 
 SLIDES = ("kpis", "league", "trend", "negative", "ce", "desks")
@@ -38,7 +39,7 @@ SCOPE_KEYS = (("zone", "zones"), ("circle", "circles"), ("division", "divisions"
               ("area", "areas"), ("category", "categories"))
 KNOWN = {"slides", "seconds", "refresh", "lang", "campaign", "stale_hours",
          *(k for k, _ in SCOPE_KEYS)}
-SHOWN_CHARS = 40   # an ignored value is cut to this many characters on screen
+SHOWN_CHARS = QUOTE_CHARS  # an ignored value is cut to this many characters (the code length)
 MAX_BARS = 12      # bars per chart: nothing scrolls at 1920×1080
 TILE_KEYS = ("negative_balance", "arrears_inr", "negative_cleared", "otp_verified",
              "app_downloaded", "complaints_open")
