@@ -124,7 +124,7 @@ def test_one_code_length_everywhere():
 
     codes = [(kind, col) for kind, spec in FILES.items() for col, k in spec.kinds.items()
              if k == "code"]
-    assert len(codes) == 13 and ("targets", "code") in codes
+    assert len(codes) == 14 and ("targets", "code") in codes and ("users", "scope_code") in codes
     for kind, col in codes:
         column = metadata.tables[kind].c[col]
         assert isinstance(column.type, String) and column.type.length == MAX_CODE_LENGTH, col

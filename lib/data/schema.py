@@ -170,7 +170,7 @@ users = Table(
     Column("email", String(254), primary_key=True),  # lower case
     Column("role", String(32), nullable=False),
     Column("scope_level", String(16), nullable=False),
-    Column("scope_code", String(32)),  # NULL for the whole DISCOM
+    Column("scope_code", String(CODE)),  # NULL for the whole DISCOM
     Column("name", Text, nullable=False),
 )
 
