@@ -179,8 +179,17 @@ def test_overview_buttons_build_the_cli_bytes(db, briefs, monkeypatch):
     monkeypatch.setenv("PVVNL_BRIEF_MADE_AT", MADE_AT)
     current.clear()
     period = Period(date.fromisoformat(F.PERIOD[0]), date.fromisoformat(F.PERIOD[1]))
-    pdf = brief.for_dashboard(Scope.of(zones=["Z1"]), period, "CAMP1", "en", "pdf")
+    from lib.data.audit import Actor
+
+    pdf = brief.for_dashboard(Scope.of(zones=["Z1"]), period, "CAMP1", "en", "pdf",
+                              Actor("Director One", "boss@pvvnl.org", "director"))
     assert pdf == briefs["z1"].read_bytes()
+    # the same brief for a chief engineer bound to Z1 (the Overview passes the bounded scope)
+    bound = brief.for_dashboard(Scope(within=("zone", "Z1")), period, "CAMP1", "en", "pdf",
+                                Actor("Munish Chopra", "ce1@pvvnl.org", "chief_engineer"))
+    (tmp := Path(briefs["z1"]).with_name("bound.pdf")).write_bytes(bound)
+    words = text_of(tmp)
+    assert "Meerut Zone-I" in words and "Meerut Zone-II" not in words
     assert datetime.fromisoformat(MADE_AT).strftime("%Y") in text_of(briefs["z1"])
 
 
