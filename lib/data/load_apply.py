@@ -1,6 +1,6 @@
 """Applying a checked load: loads serialised, staged rows upserted into the real tables, the
-load recorded in the load log, the rollups rebuilt and ``data_version`` bumped, all inside the
-load's one transaction."""
+load recorded in the load log, the rollups brought up to date (incrementally, see
+``lib.data.rollup_delta``) and ``data_version`` bumped, all inside the load's one transaction."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from lib.data import rollups
+from lib.data import rollup_delta, rollups
 from lib.data.contract import FILES
 from lib.data.engine import get_meta, is_postgres, set_meta
 from lib.data.load_files import FileState
@@ -131,33 +131,53 @@ def record_load(conn: Connection, files: list[FileState], problems: Problems, *,
     return int(result.inserted_primary_key[0])
 
 
-ROLLUP_SOURCES = frozenset({"consumers", "balances", "activities", "recharges"})
+ROLLUP_SOURCES = rollup_delta.SOURCES
+
+
+def plan_rollups(conn: Connection, files: list[FileState], progress: ProgressFn
+                 ) -> rollup_delta.Plan | None:
+    """Before the upserts: what the load's rollup maintenance will do (``rollup_delta.plan``)."""
+    progress(0.90, "rollups: what the load touches")
+    return rollup_delta.plan(conn, files)
 
 
 def rebuild_and_bump_version(conn: Connection, progress: ProgressFn,
-                             files: list[FileState] | None = None) -> str:
+                             files: list[FileState] | None = None,
+                             plan: rollup_delta.Plan | None = None) -> str:
     """Bring the rollups up to date with the written rows, then bump ``data_version`` and the
-    load time; return what was done: "unchanged", "version" or "rebuilt".
+    load time; return what was done: "unchanged", "version", "incremental" or "rebuilt".
 
-    A load that wrote no row (a file loaded again) changes nothing: no rebuild, same data
+    A load that wrote no row (a file loaded again) changes nothing: no rollup work, same data
     version, so no remembered figure is dropped. A load that wrote only rows no rollup reads
     (hierarchy, complaints, campaigns, targets: rollups are keyed by area, joined to the
-    hierarchy at query time) bumps the version without a rebuild."""
+    hierarchy at query time) bumps the version without touching the rollups. With a ``plan``
+    (made by ``plan_rollups`` before the upserts) the rollups are maintained incrementally, or
+    rebuilt when the plan says so; without one (``full_rebuild``) they are rebuilt."""
     set_meta(conn, "last_load_at", now_ist().isoformat(sep=" ", timespec="seconds"))
     if files is not None:
         changed = {fs.kind for fs in files if fs.changed}
         if not changed:
+            if plan is not None:
+                rollup_delta.drop(conn, plan)
             return "unchanged"
         if not changed & ROLLUP_SOURCES:
+            if plan is not None:
+                rollup_delta.drop(conn, plan)
             _bump(conn)
             return "version"
-    rollups.rebuild_rollups(conn, progress=lambda f, m: progress(0.95 + 0.04 * f, m))
+    step = lambda f, m: progress(0.95 + 0.04 * f, m)  # noqa: E731
+    if plan is not None:
+        progress(0.95, "rollups: " + plan.summary())
+        done = rollup_delta.apply(conn, plan, step)
+    else:
+        rollups.rebuild_rollups(conn, progress=step)
+        done = "rebuilt"
     if is_postgres(conn):
         # fresh statistics: without them the planner scans every balance row
         # for one area's account list (2.2 s -> 0.7 s at 1M consumers)
         conn.exec_driver_sql("ANALYZE")
     _bump(conn)
-    return "rebuilt"
+    return done
 
 
 def full_rebuild(conn: Connection, progress: ProgressFn) -> None:
