@@ -311,7 +311,8 @@ def _pattern_moves(conn: Connection, p: Plan, acc: np.ndarray, group_idx: np.nda
     got, day, value = R.columns(R.fetch(conn, select(
         b.c.account_no, R.day_offset(conn, b.c.as_of, head.day0), b.c.balance_paise)
         .select_from(table.join(b, b.c.account_no == table.c.account_no))
-        .where(b.c.as_of <= p.old_bal.last).order_by(b.c.account_no, b.c.as_of)), 3)
+        .where(b.c.as_of <= p.old_bal.last)
+        .order_by(table.c.account_no, b.c.as_of)), 3)  # by b's column SQLite scans b
     pos, found = R.owned(pd.Index(acc), got, grouped=True)
     grid = G.balance_grid(len(acc), head.days, pos[found], day[found].astype(np.int64),
                           value[found].astype(float))

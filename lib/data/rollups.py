@@ -186,10 +186,14 @@ class Accounts:
                 table, table.c.account_no == self.subset.c.account_no))
         return query
 
+    def key(self, table: Table):
+        """The account column to restrict, order and group ``table``'s rows by: the subset's
+        when there is one (ordered by the real table's, SQLite would scan all of it)."""
+        return table.c.account_no if self.subset is None else self.subset.c.account_no
+
     def within(self, table: Table, lo, hi):
         """The condition for one chunk's rows of ``table``."""
-        col = table.c.account_no if self.subset is None else self.subset.c.account_no
-        return col.between(lo, hi)
+        return self.key(table).between(lo, hi)
 
     def total(self, conn: Connection) -> int:
         source = consumers if self.subset is None else self.subset
@@ -321,9 +325,10 @@ class _BalanceAccumulator:
         """Fold in the balances of one chunk of accounts."""
         b = balances
         # In key order, so an account's rows are adjacent: one look-up per account, not per row.
-        query = (self.accounts.rows(b, b.c.account_no, day_offset(conn, b.c.as_of, self.span.day0),
+        query = (self.accounts.rows(b, self.accounts.key(b), day_offset(conn, b.c.as_of, self.span.day0),
                                     b.c.balance_paise)
-                 .where(self.accounts.within(b, lo, hi)).order_by(b.c.account_no, b.c.as_of))
+                 .where(self.accounts.within(b, lo, hi))
+                 .order_by(self.accounts.key(b), b.c.as_of))
         acc, day, bal = columns(fetch(conn, query), 3)
         pos, found = owned(accounts, acc, grouped=True)
         grid = balance_grid(len(accounts), self.span.days, pos[found],
@@ -369,9 +374,10 @@ class _ActivityAccumulator:
             hi: str) -> None:
         """Fold in the activities of one chunk of accounts."""
         a = activities
-        query = (self.accounts.rows(a, a.c.account_no, a.c.activity,
+        query = (self.accounts.rows(a, self.accounts.key(a), a.c.activity,
                                     day_offset(conn, a.c.day, self.span.day0))
-                 .where(self.accounts.within(a, lo, hi)).distinct().order_by(a.c.account_no))
+                 .where(self.accounts.within(a, lo, hi)).distinct()
+                 .order_by(self.accounts.key(a)))
         acc, kind, day = columns(fetch(conn, query), 3)
         pos, found = owned(accounts, acc, grouped=True)
         if not found.any():
@@ -420,10 +426,10 @@ class _RechargeAccumulator:
             hi: str) -> None:
         """Fold in the recharges of one chunk of accounts."""
         r = recharges
-        query = (self.accounts.rows(r, r.c.account_no, r.c.day, r.c.channel, func.count(),
+        query = (self.accounts.rows(r, self.accounts.key(r), r.c.day, r.c.channel, func.count(),
                                     func.sum(r.c.amount_paise))
                  .where(self.accounts.within(r, lo, hi))
-                 .group_by(r.c.account_no, r.c.day, r.c.channel))
+                 .group_by(self.accounts.key(r), r.c.day, r.c.channel))
         acc, day, channel, n, amount = columns(fetch(conn, query), 5)
         pos, found = owned(accounts, acc)
         if not found.any():
