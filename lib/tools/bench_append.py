@@ -67,8 +67,9 @@ def measure_append(data: dict, url: str | None, workdir: Path, runs: int, consum
     for history in ("history-1", "history-N"):
         template = fresh_database(url, workdir, consumers, days, f"-{history}")
         try:
-            say(f"loading {history} (untimed) ...")
-            _load(folders[history], template, workdir, ROOT)
+            if template.path is not None:  # PostgreSQL loads the history into each run's schema
+                say(f"loading {history} (untimed) ...")
+                _load(folders[history], template, workdir, ROOT)
             for i in range(max(runs, 1)):
                 for label, root in codes.items():
                     db = _copy(template, url, workdir, consumers, days, f"-{history}-{label}",
@@ -95,7 +96,7 @@ def _copy(template: Database, url: str | None, workdir: Path, consumers: int, da
     if db.path is not None:
         shutil.copyfile(template.path, db.path)
     else:
-        _load(history, db, workdir, ROOT)
+        _load(history, db, workdir, ROOT)  # untimed
     return db
 
 
