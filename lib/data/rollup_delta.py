@@ -388,11 +388,7 @@ def add_rows(conn: Connection, table: Table, rows: pd.DataFrame, temp: MetaData)
     conn.execute(insert(table).from_select(
         [c.name for c in table.columns],
         select(*[delta.c[c.name] for c in table.columns]).where(~exists().where(match))))
-    zero = conn.execute(select(*[table.c[k] for k in keys])
-                        .select_from(delta.join(table, match)).where(table.c.n == 0)).all()
-    for row in zero:
-        conn.execute(table.delete().where(*[table.c[k] == v for k, v in zip(keys, row,
-                                                                             strict=True)]))
+    conn.execute(table.delete().where(table.c.n == 0, exists().where(match)))
     delta.drop(conn)
     temp.remove(delta)
 

@@ -72,9 +72,9 @@ def measure_append(data: dict, url: str | None, workdir: Path, runs: int, consum
                 _load(folders[history], template, workdir, ROOT)
             for i in range(max(runs, 1)):
                 for label, root in codes.items():
-                    db = _copy(template, url, workdir, consumers, days, f"-{history}-{label}",
-                               folders[history])
+                    db = fresh_database(url, workdir, consumers, days, f"-{history}-{label}")
                     try:
+                        _fill(db, template, workdir, folders[history])
                         say(f"{history} run {i + 1}: the day's balances with {label} code ...")
                         timed = _load(folders["day"], db, workdir, root)
                     finally:
@@ -88,16 +88,13 @@ def measure_append(data: dict, url: str | None, workdir: Path, runs: int, consum
     return result
 
 
-def _copy(template: Database, url: str | None, workdir: Path, consumers: int, days: int,
-          tag: str, history: Path) -> Database:
-    """A database holding the template's rows: a file copy, or (PostgreSQL) the history
-    loaded again into a fresh schema."""
-    db = fresh_database(url, workdir, consumers, days, tag)
+def _fill(db: Database, template: Database, workdir: Path, history: Path) -> None:
+    """Give ``db`` the template's rows: a file copy, or (PostgreSQL) the history loaded again
+    (untimed; note that loads into one PostgreSQL database wait for each other's lock)."""
     if db.path is not None:
         shutil.copyfile(template.path, db.path)
     else:
-        _load(history, db, workdir, ROOT)  # untimed
-    return db
+        _load(history, db, workdir, ROOT)
 
 
 def _load(folder: Path, db: Database, workdir: Path, root: Path) -> dict:
