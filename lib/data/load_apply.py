@@ -62,7 +62,7 @@ def upsert(conn: Connection, fs: FileState) -> int:
     cols = [c.name for c in real.columns if c.name in fs.stored]
     values = [c for c in cols if c not in key]
     if is_postgres(conn):
-        return _update_then_insert(conn, real, stg, key, cols, values)
+        return _update_then_insert(conn, real, stg, key, cols, values, _after_last_day(conn, fs))
     # WHERE true: SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT; the key order
     # turns the inserts into an append-like walk of the primary-key index.
     rows = select(*[stg.c[c] for c in cols]).where(true()).order_by(*[stg.c[k] for k in key])
@@ -88,25 +88,43 @@ def upsert(conn: Connection, fs: FileState) -> int:
     return written
 
 
+def _after_last_day(conn: Connection, fs: FileState):
+    """For balances: the staged rows after the last day held (from the rollups' span, kept in
+    the same transaction as every load), which no held row can conflict with; else None."""
+    if fs.kind != "balances":
+        return None
+    span = rollups.read_span(conn, "balance")
+    return fs.stage.c.as_of > span.last if span else None
+
+
 def _update_then_insert(conn: Connection, real: Table, stg: Table, key: list[str],
-                        cols: list[str], values: list[str]) -> int:
+                        cols: list[str], values: list[str], fresh=None) -> int:
     """PostgreSQL: UPDATE ... FROM for changed rows, then a plain INSERT of the new ones.
 
     INSERT ... ON CONFLICT inserts row by row speculatively, about five times slower than
     this join; it is safe here because loads are serialised by an advisory lock and the
-    staged keys are unique by now (repeats were removed or rejected).
+    staged keys are unique by now (repeats were removed or rejected). Staged rows matching
+    ``fresh`` (a day's balances after the last day held) are inserted without looking for
+    their keys: the join would otherwise scan the whole history (13 s instead of 1 s for a
+    day of 200,000 balances onto 30 days).
     """
+    inserted = 0
+    if fresh is not None:
+        inserted = max(conn.execute(insert(real).from_select(
+            cols, select(*[stg.c[c] for c in cols]).where(fresh))
+            .execution_options(preserve_rowcount=True)).rowcount, 0)
+    held = [not_(fresh)] if fresh is not None else []
     match = and_(*[real.c[k] == stg.c[k] for k in key])
     changed = 0
     if values:
         changed += conn.execute(
-            update(real).where(match, or_(*[real.c[c].is_distinct_from(stg.c[c])
-                                            for c in values]))
+            update(real).where(match, *held, or_(*[real.c[c].is_distinct_from(stg.c[c])
+                                                   for c in values]))
             .values({c: stg.c[c] for c in values})).rowcount
-    new_rows = select(*[stg.c[c] for c in cols]).where(not_(exists().where(match)))
-    inserted = conn.execute(insert(real).from_select(cols, new_rows)
-                            .execution_options(preserve_rowcount=True)).rowcount
-    return changed + max(inserted, 0)
+    new_rows = select(*[stg.c[c] for c in cols]).where(*held, not_(exists().where(match)))
+    inserted += max(conn.execute(insert(real).from_select(cols, new_rows)
+                                 .execution_options(preserve_rowcount=True)).rowcount, 0)
+    return changed + inserted
 
 
 def record_load(conn: Connection, files: list[FileState], problems: Problems, *, source: str,
