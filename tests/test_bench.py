@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from lib.data.engine import DATA_DIR
@@ -147,3 +148,22 @@ def test_repeated_loads_go_to_extra_databases_that_are_dropped(tmp_path):
     assert load["rows"] == data["total_rows"]
     assert db.path.exists() and not (tmp_path / "bench-300c-2d-run2.db").exists()
     db.drop()
+
+
+def test_the_append_figure_times_the_last_day_onto_each_history(tmp_path):
+    """``bench --append-only`` on a small set: the last day's balances, loaded onto 1 and onto
+    DAYS-1 days of history, with a figure for each (this code; the baseline is optional)."""
+    printed = io.StringIO()
+    assert bench.run_append(consumers=500, days=3, runs=1, workdir=tmp_path, out=printed,
+                            json_out=tmp_path / "append.json") == 0
+    report = json.loads((tmp_path / "append.json").read_text(encoding="utf-8"))
+    assert report["day_rows"] == 500  # one snapshot per consumer on the last day
+    assert report["history_days"] == {"history-1": 1, "history-N": 2}
+    assert set(report["seconds"]) == {"this history-1", "this history-N"}
+    assert all(s > 0 for s in report["seconds"].values())
+    assert "Append one day (500 balance rows)" in printed.getvalue()
+    split = tmp_path / "500c-3d-append"
+    days = {name: set(pd.read_csv(split / name / "balances.csv", dtype=str)["as_of"])
+            for name in ("history-N", "history-1", "day")}
+    assert len(days["history-N"]) == 2 and len(days["history-1"]) == len(days["day"]) == 1
+    assert max(days["history-N"]) == min(days["history-1"]) < min(days["day"])

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 import lib.data.importer as importer
+import lib.data.rollup_delta
 import lib.data.rollups
 from lib.data import parse
 from lib.data.engine import get_meta
@@ -725,11 +726,12 @@ def test_a_crash_mid_load_leaves_nothing_behind(loaded, db_url, tmp_path, monkey
 def test_a_failing_rollup_rebuild_rolls_back_the_load(loaded, db_url, tmp_path, monkeypatch):
     before = dump(loaded)
 
-    def broken(conn, progress=None):
-        """A rollup rebuild that fails."""
+    def broken(conn, *args, **kwargs):
+        """A rollup rebuild (or incremental update) that fails."""
         raise RuntimeError("rollup bug")
 
     monkeypatch.setattr(lib.data.rollups, "rebuild_rollups", broken)
+    monkeypatch.setattr(lib.data.rollup_delta, "apply", broken)
     rows = base_rows()
     rows["balances"].append(["0001234569", "2026-02-21", "1"])
     result = load_paths([make_folder(tmp_path / "in", rows)], db_url)

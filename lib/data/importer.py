@@ -15,9 +15,11 @@ How a load runs (``load_paths`` / ``load_uploads``):
    references (area, account, campaign, target code) against the real table and the staged rows.
 4. Any problem rejects the whole load (rolled back; the attempt is still recorded in ``loads``),
    unless ``skip_invalid``: then the invalid rows (and rows whose parent was rejected) are
-   dropped and written to a rejects CSV. The staged rows are upserted (``ON CONFLICT ... DO
-   UPDATE``, touching only rows whose values change, so a repeated load changes nothing), the
-   rollups rebuilt, the load recorded and ``data_version`` bumped, all before the one commit.
+   dropped and written to a rejects CSV. What the load touches is worked out for the rollups
+   (``load_apply.plan_rollups``), the staged rows are upserted (``ON CONFLICT ... DO UPDATE``,
+   touching only rows whose values change, so a repeated load changes nothing), the rollups
+   brought up to date for what changed, the load recorded and ``data_version`` bumped, all
+   before the one commit.
 
 Columns a file does not have at all (optional ones) are left as they are on existing rows; a
 column that is present but empty is stored as NULL.
@@ -42,7 +44,13 @@ from sqlalchemy.engine import Connection, Engine
 from lib.data import parse
 from lib.data.audit import Actor, os_actor
 from lib.data.engine import DATA_DIR, get_engine, is_postgres
-from lib.data.load_apply import lock, now_ist, rebuild_and_bump_version, record_load
+from lib.data.load_apply import (
+    lock,
+    now_ist,
+    plan_rollups,
+    rebuild_and_bump_version,
+    record_load,
+)
 from lib.data.load_apply import upsert as _upsert  # tests replace importer._upsert to crash a load
 from lib.data.load_checks import check_all
 from lib.data.load_files import FileState, collect_files, open_sources
@@ -153,6 +161,7 @@ class _Load:
                               skip_invalid=self.skip_invalid, progress=self._progress)
                     if self.problems.fatal or (self.problems.count and not self.skip_invalid):
                         raise _Rejected
+                    plan = plan_rollups(conn, staged, self._progress)
                     self._progress(0.90, "writing")
                     for fs in staged:
                         fs.changed = _upsert(conn, fs)
@@ -160,7 +169,7 @@ class _Load:
                         staging.drop_all(conn, checkfirst=False)  # SQLite keeps temp tables
                     load_id = self._record(conn, source, landed=True)
                     self._progress(0.95, "rebuilding rollups")
-                    rebuild_and_bump_version(conn, self._progress, staged)
+                    rebuild_and_bump_version(conn, self._progress, staged, plan)
                     return load_id
             except _Rejected:
                 return None

@@ -1,6 +1,6 @@
 """Applying a checked load: loads serialised, staged rows upserted into the real tables, the
-load recorded in the load log, the rollups rebuilt and ``data_version`` bumped, all inside the
-load's one transaction."""
+load recorded in the load log, the rollups brought up to date (incrementally, see
+``lib.data.rollup_delta``) and ``data_version`` bumped, all inside the load's one transaction."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from lib.data import audit, rollups
+from lib.data import audit, rollup_delta, rollups
 from lib.data.audit import Actor
 from lib.data.contract import FILES, now_ist
 from lib.data.engine import get_meta, is_postgres, set_meta
@@ -61,7 +61,8 @@ def upsert(conn: Connection, fs: FileState) -> int:
         and_(*[real.c[k] == stg.c[k] for k in key]))))).rowcount \
         if FILES[fs.kind].replaces else 0
     if is_postgres(conn):
-        return gone + _update_then_insert(conn, real, stg, key, cols, values)
+        return gone + _update_then_insert(conn, real, stg, key, cols, values,
+                                          _after_last_day(conn, fs))
     # WHERE true: SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT; the key order
     # turns the inserts into an append-like walk of the primary-key index.
     rows = select(*[stg.c[c] for c in cols]).where(true()).order_by(*[stg.c[k] for k in key])
@@ -87,25 +88,43 @@ def upsert(conn: Connection, fs: FileState) -> int:
     return gone + written
 
 
+def _after_last_day(conn: Connection, fs: FileState):
+    """For balances: the staged rows after the last day held (from the rollups' span, kept in
+    the same transaction as every load), which no held row can conflict with; else None."""
+    if fs.kind != "balances":
+        return None
+    span = rollups.read_span(conn, "balance")
+    return fs.stage.c.as_of > span.last if span else None
+
+
 def _update_then_insert(conn: Connection, real: Table, stg: Table, key: list[str],
-                        cols: list[str], values: list[str]) -> int:
+                        cols: list[str], values: list[str], fresh=None) -> int:
     """PostgreSQL: UPDATE ... FROM for changed rows, then a plain INSERT of the new ones.
 
     INSERT ... ON CONFLICT inserts row by row speculatively, about five times slower than
     this join; it is safe here because loads are serialised by an advisory lock and the
-    staged keys are unique by now (repeats were removed or rejected).
+    staged keys are unique by now (repeats were removed or rejected). Staged rows matching
+    ``fresh`` (a day's balances after the last day held) are inserted without looking for
+    their keys: the join would otherwise scan the whole history (13 s instead of 1 s for a
+    day of 200,000 balances onto 30 days).
     """
+    inserted = 0
+    if fresh is not None:
+        inserted = max(conn.execute(insert(real).from_select(
+            cols, select(*[stg.c[c] for c in cols]).where(fresh))
+            .execution_options(preserve_rowcount=True)).rowcount, 0)
+    held = [not_(fresh)] if fresh is not None else []
     match = and_(*[real.c[k] == stg.c[k] for k in key])
     changed = 0
     if values:
         changed += conn.execute(
-            update(real).where(match, or_(*[real.c[c].is_distinct_from(stg.c[c])
-                                            for c in values]))
+            update(real).where(match, *held, or_(*[real.c[c].is_distinct_from(stg.c[c])
+                                                   for c in values]))
             .values({c: stg.c[c] for c in values})).rowcount
-    new_rows = select(*[stg.c[c] for c in cols]).where(not_(exists().where(match)))
-    inserted = conn.execute(insert(real).from_select(cols, new_rows)
-                            .execution_options(preserve_rowcount=True)).rowcount
-    return changed + max(inserted, 0)
+    new_rows = select(*[stg.c[c] for c in cols]).where(*held, not_(exists().where(match)))
+    inserted += max(conn.execute(insert(real).from_select(cols, new_rows)
+                                 .execution_options(preserve_rowcount=True)).rowcount, 0)
+    return changed + inserted
 
 
 def record_load(conn: Connection, files: list[FileState], problems: Problems, *, source: str,
@@ -133,33 +152,53 @@ def record_load(conn: Connection, files: list[FileState], problems: Problems, *,
     return load_id
 
 
-ROLLUP_SOURCES = frozenset({"consumers", "balances", "activities", "recharges"})
+ROLLUP_SOURCES = rollup_delta.SOURCES
+
+
+def plan_rollups(conn: Connection, files: list[FileState], progress: ProgressFn
+                 ) -> rollup_delta.Plan | None:
+    """Before the upserts: what the load's rollup maintenance will do (``rollup_delta.plan``)."""
+    progress(0.90, "rollups: what the load touches")
+    return rollup_delta.plan(conn, files)
 
 
 def rebuild_and_bump_version(conn: Connection, progress: ProgressFn,
-                             files: list[FileState] | None = None) -> str:
+                             files: list[FileState] | None = None,
+                             plan: rollup_delta.Plan | None = None) -> str:
     """Bring the rollups up to date with the written rows, then bump ``data_version`` and the
-    load time; return what was done: "unchanged", "version" or "rebuilt".
+    load time; return what was done: "unchanged", "version", "incremental" or "rebuilt".
 
-    A load that wrote no row (a file loaded again) changes nothing: no rebuild, same data
+    A load that wrote no row (a file loaded again) changes nothing: no rollup work, same data
     version, so no remembered figure is dropped. A load that wrote only rows no rollup reads
     (hierarchy, complaints, campaigns, targets: rollups are keyed by area, joined to the
-    hierarchy at query time) bumps the version without a rebuild."""
+    hierarchy at query time) bumps the version without touching the rollups. With a ``plan``
+    (made by ``plan_rollups`` before the upserts) the rollups are maintained incrementally, or
+    rebuilt when the plan says so; without one (``full_rebuild``) they are rebuilt."""
     set_meta(conn, "last_load_at", now_ist().isoformat(sep=" ", timespec="seconds"))
     if files is not None:
         changed = {fs.kind for fs in files if fs.changed}
         if not changed:
+            if plan is not None:
+                rollup_delta.drop(conn, plan)
             return "unchanged"
         if not changed & ROLLUP_SOURCES:
+            if plan is not None:
+                rollup_delta.drop(conn, plan)
             _bump(conn)
             return "version"
-    rollups.rebuild_rollups(conn, progress=lambda f, m: progress(0.95 + 0.04 * f, m))
+    step = lambda f, m: progress(0.95 + 0.04 * f, m)  # noqa: E731
+    if plan is not None:
+        progress(0.95, "rollups: " + plan.summary())
+        done = rollup_delta.apply(conn, plan, step)
+    else:
+        rollups.rebuild_rollups(conn, progress=step)
+        done = "rebuilt"
     if is_postgres(conn):
         # fresh statistics: without them the planner scans every balance row
         # for one area's account list (2.2 s -> 0.7 s at 1M consumers)
         conn.exec_driver_sql("ANALYZE")
     _bump(conn)
-    return "rebuilt"
+    return done
 
 
 def full_rebuild(conn: Connection, progress: ProgressFn) -> None:

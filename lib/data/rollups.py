@@ -1,25 +1,38 @@
-"""Rollup tables rebuilt inside the load transaction, so the dashboard never scans raw rows.
+"""Rollup tables: built from the raw tables, and the per-account arithmetic they come from.
 
 The balance and activity rollups need each account's day-by-day state ("latest snapshot as
-of d" carries forward), so they are computed in account chunks with numpy and written back;
-the daily activity and recharge figures are summed in the same pass (it already knows each
-account's area and category, so no join over the raw rows is needed). Rows are fetched as plain
-DBAPI tuples: millions of SQLAlchemy Row objects cost more than the arithmetic. Everything is
-keyed by (area, category) and joined to the hierarchy at query time.
+of d" carries forward), so they are computed in account chunks with numpy; the daily activity
+and recharge figures are summed in the same pass (it already knows each account's area and
+category, so no join over the raw rows is needed). Rows are fetched as plain DBAPI tuples:
+millions of SQLAlchemy Row objects cost more than the arithmetic. Everything is keyed by
+(area, category) and joined to the hierarchy at query time.
+
+``rebuild_rollups`` recomputes every table from all the raw rows (the first load, repairs);
+``account_rollups`` computes the same rows for a subset of accounts only, which is what the
+incremental maintenance in ``lib.data.rollup_delta`` subtracts and adds after a load.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, Integer, cast, delete, func, insert, literal, select
+from sqlalchemy import Date, Integer, Table, cast, delete, func, insert, literal, select
 from sqlalchemy.engine import Connection
 
 from lib.data.contract import ACTIVITIES, DUES_BANDS
-from lib.data.engine import set_meta
+from lib.data.day_grid import (
+    add_flat,
+    as_patterns,
+    balance_grid,
+    cleared_bins,
+    negative_bins,
+    sign_chars,
+)
+from lib.data.engine import get_meta, set_meta
 from lib.data.schema import (
     ROLLUP_TABLES,
     activities,
@@ -41,19 +54,86 @@ FOLD_EVERY = 16  # chunks of per-chunk counts kept before they are summed into o
 # Day patterns and daily balance rollups follow the calendar span from the first to the last
 # date, so one mistyped year (2036) would make years of rows: a load spanning more is refused.
 MAX_SPAN_DAYS = 731
+KINDS = ("balances", "activities", "recharges")  # the raw tables read account by account
 
 Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days a rollup's day patterns cover: ``days`` days from ``day0``."""
+
+    day0: date
+    days: int
+
+    @property
+    def last(self) -> date:
+        return self.day0 + timedelta(days=self.days - 1)
+
+    def day(self, i: int) -> date:
+        return self.day0 + timedelta(days=i)
+
+    def covering(self, low: date | None, high: date | None, table: str) -> Span:
+        """This span widened to take in ``low`` .. ``high`` (refused beyond MAX_SPAN_DAYS)."""
+        if low is None:
+            return self
+        return span_of(min(self.day0, low), max(self.last, high), table)
+
+
+def span_of(low: date, high: date, table: str) -> Span:
+    """The span from ``low`` to ``high``, refused when it is longer than MAX_SPAN_DAYS."""
+    span = (high - low).days + 1
+    if span > MAX_SPAN_DAYS:
+        raise SpanTooLong(f"{table} would span {low} to {high} ({span:,} days); the "
+                          f"dashboard keeps at most {MAX_SPAN_DAYS} days from the first date. "
+                          f"Check the dates in the file (a mistyped year?)")
+    return Span(low, span)
+
+
+class SpanTooLong(ValueError):
+    """The dates of a table span more days than the rollups hold."""
 
 
 def rebuild_rollups(conn: Connection, progress: Progress | None = None) -> None:
     """Recompute every rollup table from the raw tables, inside the caller's transaction."""
     for table in ROLLUP_TABLES:
         conn.execute(delete(table))
+    rebuild_consumer_counts(conn, clear=False)
+    bal, act = _day_range(conn, balances.c.as_of), _day_range(conn, activities.c.day)
+    write_spans(conn, bal, act)
+    for name, frame in account_rollups(conn, bal, act, progress=progress).items():
+        insert_frame(conn, ROLLUP_BY_NAME[name], frame)
+
+
+def rebuild_consumer_counts(conn: Connection, clear: bool = True) -> None:
+    """``r_consumers`` from ``consumers``: one GROUP BY."""
+    if clear:
+        conn.execute(delete(r_consumers))
     conn.execute(insert(r_consumers).from_select(
         ["area_code", "category", "n"],
         select(consumers.c.area_code, consumers.c.category, func.count())
         .group_by(consumers.c.area_code, consumers.c.category)))
-    _account_states(conn, progress)
+
+
+ROLLUP_BY_NAME = {t.name: t for t in ROLLUP_TABLES}
+
+
+def write_spans(conn: Connection, bal: Span | None, act: Span | None) -> None:
+    """Record where the day patterns start and how long they are (the figures read these)."""
+    set_meta(conn, "balance_day0", bal.day0.isoformat() if bal else "")
+    set_meta(conn, "balance_days", str(bal.days if bal else 0))
+    set_meta(conn, "activity_day0", act.day0.isoformat() if act else "")
+    set_meta(conn, "activity_days", str(act.days if act else 0))
+
+
+def read_span(conn: Connection, prefix: str) -> Span | None | bool:
+    """The span recorded for ``balance`` or ``activity`` rollups: None when there is none
+    (no rows), False when nothing was ever recorded."""
+    day0 = get_meta(conn, f"{prefix}_day0")
+    if day0 is None:
+        return False
+    return Span(date.fromisoformat(day0), int(get_meta(conn, f"{prefix}_days", "0"))) \
+        if day0 else None
 
 
 def day_offset(conn: Connection, column, day0: date):
@@ -63,71 +143,96 @@ def day_offset(conn: Connection, column, day0: date):
     return cast(column - literal(day0, Date), Integer)
 
 
-def _day_range(conn: Connection, column) -> tuple[date, int] | None:
+def _day_range(conn: Connection, column) -> Span | None:
     low, high = conn.execute(select(func.min(column), func.max(column))).one()
     if low is None:
         return None
-    low, high = _as_date(low), _as_date(high)
-    span = (high - low).days + 1
-    if span > MAX_SPAN_DAYS:
-        raise SpanTooLong(f"{column.table.name} would span {low} to {high} ({span:,} days); the "
-                          f"dashboard keeps at most {MAX_SPAN_DAYS} days from the first date. "
-                          f"Check the dates in the file (a mistyped year?)")
-    return low, span
+    return span_of(as_date(low), as_date(high), column.table.name)
 
 
-class SpanTooLong(ValueError):
-    """The dates of a table span more days than the rollups hold."""
-
-
-def _as_date(value) -> date:
+def as_date(value) -> date:
+    """A date as either database returns it (PostgreSQL a date, SQLite text)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _account_states(conn: Connection, progress: Progress | None) -> None:
-    """Balance, activity and recharge rollups from each account's rows, in account chunks."""
-    bal_range = _day_range(conn, balances.c.as_of)
-    act_range = _day_range(conn, activities.c.day)
-    set_meta(conn, "balance_day0", bal_range[0].isoformat() if bal_range else "")
-    set_meta(conn, "balance_days", str(bal_range[1] if bal_range else 0))
-    set_meta(conn, "activity_day0", act_range[0].isoformat() if act_range else "")
-    set_meta(conn, "activity_days", str(act_range[1] if act_range else 0))
-    groups = _Groups()
-    bal = _BalanceAccumulator(*bal_range) if bal_range else None
-    act = _ActivityAccumulator(*act_range) if act_range else None
-    rch = _RechargeAccumulator()
-    width = max(bal_range[1] if bal_range else 1, (act_range[1] if act_range else 1) * 4)
-    chunk = max(1_000, CHUNK_CELLS // width)
-    total = conn.execute(select(func.count()).select_from(consumers)).scalar() or 1
-    done, last = 0, None
-    while True:
-        query = select(consumers.c.account_no, consumers.c.area_code, consumers.c.category)
-        if last is not None:
-            query = query.where(consumers.c.account_no > last)
-        rows = _fetch(conn, query.order_by(consumers.c.account_no).limit(chunk))
-        if not rows:
-            break
-        lo, hi = rows[0][0], rows[-1][0]  # the range in the database's own collation
-        cols = _columns(rows, 3)
-        accounts = pd.Index(cols[0])
-        group_idx = groups.index(cols[1], cols[2])
-        if bal is not None:
-            bal.add(conn, accounts, group_idx, lo, hi)
-        if act is not None:
-            act.add(conn, accounts, group_idx, lo, hi)
-        rch.add(conn, accounts, group_idx, lo, hi)
-        last, done = hi, done + len(rows)
+class Accounts:
+    """Which accounts a pass reads: all of them, or those listed in a table ``subset`` (one
+    ``account_no`` column), in chunks of consecutive account numbers."""
+
+    def __init__(self, subset: Table | None = None) -> None:
+        self.subset = subset
+
+    def chunks(self, conn: Connection, size: int):
+        """Yield (account numbers, areas, categories, lo, hi) per chunk, in key order."""
+        c, last = consumers, None
+        while True:
+            query = select(c.c.account_no, c.c.area_code, c.c.category)
+            if self.subset is not None:
+                query = query.select_from(self.subset.join(
+                    c, c.c.account_no == self.subset.c.account_no))
+            if last is not None:
+                query = query.where(c.c.account_no > last)
+            rows = fetch(conn, query.order_by(c.c.account_no).limit(size))
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield (*columns(rows, 3), rows[0][0], last)  # lo, hi in the database's collation
+
+    def rows(self, table: Table, *cols):
+        """SELECT cols FROM table, restricted (by a join) to the subset if there is one."""
+        query = select(*cols)
+        if self.subset is not None:
+            query = query.select_from(self.subset.join(
+                table, table.c.account_no == self.subset.c.account_no))
+        return query
+
+    def key(self, table: Table):
+        """The account column to restrict, order and group ``table``'s rows by: the subset's
+        when there is one (ordered by the real table's, SQLite would scan all of it)."""
+        return table.c.account_no if self.subset is None else self.subset.c.account_no
+
+    def within(self, table: Table, lo, hi):
+        """The condition for one chunk's rows of ``table``."""
+        return self.key(table).between(lo, hi)
+
+    def total(self, conn: Connection) -> int:
+        source = consumers if self.subset is None else self.subset
+        return conn.execute(select(func.count()).select_from(source)).scalar() or 0
+
+
+def account_rollups(conn: Connection, bal: Span | None, act: Span | None, *,
+                    subset: Table | None = None, kinds=KINDS,
+                    progress: Progress | None = None) -> dict[str, pd.DataFrame]:
+    """The rows of the balance, activity and recharge rollups (those of ``kinds``) that the
+    accounts (all, or those in ``subset``) contribute, over the spans given, as frames named
+    after their tables; summed over accounts, as stored."""
+    accounts = Accounts(subset)
+    groups = Groups()
+    parts = []
+    if bal is not None and "balances" in kinds:
+        parts.append(_BalanceAccumulator(bal, accounts))
+    if act is not None and "activities" in kinds:
+        parts.append(_ActivityAccumulator(act, accounts))
+    if "recharges" in kinds:
+        parts.append(_RechargeAccumulator(accounts))
+    width = max(bal.days if bal else 1, (act.days if act else 1) * 4)
+    total = max(accounts.total(conn), 1)
+    done = 0
+    for acc, areas, cats, lo, hi in accounts.chunks(conn, max(1_000, CHUNK_CELLS // width)):
+        index = pd.Index(acc)
+        group_idx = groups.index(areas, cats)
+        for part in parts:
+            part.add(conn, index, group_idx, lo, hi)
+        done += len(acc)
         if progress:
             progress(min(done / total, 1.0), f"rollups: {done:,} of {total:,} accounts")
-    keys = groups.keys()
-    if bal is not None:
-        bal.write(conn, keys)
-    if act is not None:
-        act.write(conn, keys)
-    rch.write(conn, keys)
+    frames: dict[str, pd.DataFrame] = {}
+    for part in parts:
+        frames.update(part.frames(groups))
+    return frames
 
 
-def _fetch(conn: Connection, query) -> list[tuple]:
+def fetch(conn: Connection, query) -> list[tuple]:
     """Run a Core SELECT on the DBAPI cursor of ``conn`` and return plain tuples of raw values
     (same connection and transaction; building a Row per raw row costs more than the rollup)."""
     compiled = query.compile(dialect=conn.dialect)
@@ -142,7 +247,7 @@ def _fetch(conn: Connection, query) -> list[tuple]:
         cursor.close()
 
 
-def _columns(rows: list[tuple], width: int) -> list[np.ndarray]:
+def columns(rows: list[tuple], width: int) -> list[np.ndarray]:
     """The columns of fetched rows as object arrays (one C-level pass, no per-row Python)."""
     if not rows:
         return [np.empty(0, dtype=object) for _ in range(width)]
@@ -150,8 +255,8 @@ def _columns(rows: list[tuple], width: int) -> list[np.ndarray]:
     return [table[:, i] for i in range(width)]
 
 
-def _owned(accounts: pd.Index, account_col: np.ndarray, grouped: bool = False
-           ) -> tuple[np.ndarray, np.ndarray]:
+def owned(accounts: pd.Index, account_col: np.ndarray, grouped: bool = False
+          ) -> tuple[np.ndarray, np.ndarray]:
     """Each fetched row's position among the chunk's accounts, and which rows have one (a row
     of an account that is no consumer counts nowhere, as an inner join would have it).
     ``grouped``: each account's rows are adjacent, so only the first of each is looked up."""
@@ -164,7 +269,7 @@ def _owned(accounts: pd.Index, account_col: np.ndarray, grouped: bool = False
     return pos, pos >= 0
 
 
-class _Groups:
+class Groups:
     """Dense integer ids for (area_code, category) pairs."""
 
     def __init__(self) -> None:
@@ -176,108 +281,113 @@ class _Groups:
         return np.fromiter((ids.setdefault(k, len(ids)) for k in zip(areas, cats, strict=True)),
                            dtype=np.int64, count=len(areas))
 
-    def keys(self) -> list[tuple[str, str]]:
-        """The (area, category) pair of every id, in id order."""
-        return list(self._ids)
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def columns(self, g: np.ndarray) -> dict[str, np.ndarray]:
+        """The area_code and category columns of group ids ``g``."""
+        keys = list(self._ids)
+        areas = np.array([k[0] for k in keys] or [""], dtype=object)
+        cats = np.array([k[1] for k in keys] or [""], dtype=object)
+        g = np.asarray(g, dtype=np.int64)
+        return {"area_code": areas[g], "category": cats[g]}
+
+
+def balance_frames(neg: np.ndarray, arrears: np.ndarray, cleared: np.ndarray, span: Span,
+                   groups: Groups, day_shift: int = 0) -> dict[str, pd.DataFrame]:
+    """The r_balance_daily and r_cleared_daily rows of flat per-(group, day[, band]) sums over
+    ``span.days`` days from ``span.day(day_shift)``."""
+    d, nb = span.days - day_shift, len(DUES_BANDS)
+    flat = np.flatnonzero((neg != 0) | (arrears != 0))  # a change may keep the count
+    g, rest = np.divmod(flat, d * nb)
+    day, band = np.divmod(rest, nb)
+    days = np.array([span.day(day_shift + i) for i in range(d)], dtype=object)
+    daily = pd.DataFrame({"day": days[day], **groups.columns(g), "band": band + 1,
+                          "n": np.rint(neg[flat]).astype(np.int64),
+                          "arrears_paise": np.rint(arrears[flat]).astype(np.int64)})
+    flat = np.flatnonzero(cleared)
+    g, day = np.divmod(flat, d)
+    done = pd.DataFrame({"day": days[day], **groups.columns(g),
+                         "n": np.rint(cleared[flat]).astype(np.int64)})
+    return {r_balance_daily.name: daily, r_cleared_daily.name: done}
 
 
 class _BalanceAccumulator:
     """Negative counts, arrears by band, cleared counts and sign patterns, summed over chunks."""
 
-    def __init__(self, day0: date, days: int) -> None:
-        self.day0, self.days = day0, days
+    def __init__(self, span: Span, accounts: Accounts) -> None:
+        self.span, self.accounts = span, accounts
         self.neg = self.arrears = self.cleared = None
         self.patterns: list[pd.DataFrame] = []
-        self.upper = np.array([b[2] if b[2] is not None else np.inf for b in DUES_BANDS])
 
     def add(self, conn: Connection, accounts: pd.Index, group_idx: np.ndarray, lo: str,
             hi: str) -> None:
         """Fold in the balances of one chunk of accounts."""
-        off = day_offset(conn, balances.c.as_of, self.day0)
+        b = balances
         # In key order, so an account's rows are adjacent: one look-up per account, not per row.
-        acc, day, bal = _columns(_fetch(conn, select(balances.c.account_no, off,
-                                                     balances.c.balance_paise)
-                                        .where(balances.c.account_no.between(lo, hi))
-                                        .order_by(balances.c.account_no, balances.c.as_of)), 3)
-        n, d = len(accounts), self.days
-        grid = np.full((n, d), np.nan)
-        if len(acc):
-            pos, found = _owned(accounts, acc, grouped=True)
-            grid[pos[found], day[found].astype(np.int64)] = bal[found].astype(float)
-            grid = pd.DataFrame(grid).ffill(axis=1).to_numpy()  # latest snapshot carries forward
-        negative = grid < 0
-        band = np.searchsorted(self.upper, -grid, side="left")  # 0-based band of the arrears
-        ngroups = int(group_idx.max()) + 1 if n else 0
-        size = max(ngroups, 1) * d * len(DUES_BANDS)
-        key = ((group_idx[:, None] * d + np.arange(d)[None, :]) * len(DUES_BANDS) + band)[negative]
-        counts = np.bincount(key, minlength=size)
-        sums = np.bincount(key, weights=-grid[negative], minlength=size)
-        self.neg = _add(self.neg, counts)
-        self.arrears = _add(self.arrears, sums)
-        if d > 1:
-            cleared = negative[:, :-1] & (grid[:, 1:] >= 0)
-            ckey = (group_idx[:, None] * d + np.arange(1, d)[None, :])[cleared]
-            self.cleared = _add(self.cleared, np.bincount(ckey, minlength=max(ngroups, 1) * d))
-        chars = np.where(negative, ord("N"), np.where(np.isnan(grid), ord("."), ord("P")))
-        pattern = np.ascontiguousarray(chars.astype(np.uint8)).view(f"S{d}").ravel()
-        frame = pd.DataFrame({"g": group_idx, "pattern": pattern})
+        query = (self.accounts.rows(b, self.accounts.key(b), day_offset(conn, b.c.as_of, self.span.day0),
+                                    b.c.balance_paise)
+                 .where(self.accounts.within(b, lo, hi))
+                 .order_by(self.accounts.key(b), b.c.as_of))
+        acc, day, bal = columns(fetch(conn, query), 3)
+        pos, found = owned(accounts, acc, grouped=True)
+        grid = balance_grid(len(accounts), self.span.days, pos[found],
+                            day[found].astype(np.int64), bal[found].astype(float))
+        ngroups = int(group_idx.max()) + 1 if len(accounts) else 0
+        counts, sums = negative_bins(grid, group_idx, ngroups)
+        self.neg, self.arrears = add_flat(self.neg, counts), add_flat(self.arrears, sums)
+        self.cleared = add_flat(self.cleared, cleared_bins(grid, group_idx, ngroups))
+        frame = pd.DataFrame({"g": group_idx, "pattern": as_patterns(sign_chars(grid))})
         self.patterns = _fold(self.patterns, frame.groupby(["g", "pattern"], as_index=False).size(),
                               ["g", "pattern"])
 
-    def write(self, conn: Connection, keys: list[tuple[str, str]]) -> None:
-        """Insert the balance rollups."""
-        d, nb = self.days, len(DUES_BANDS)
-        days = [self.day0 + timedelta(days=i) for i in range(d)]
-        rows = []
-        if self.neg is not None:
-            for flat in np.flatnonzero(self.neg):
-                g, rest = divmod(int(flat), d * nb)
-                day, band = divmod(rest, nb)
-                rows.append({"day": days[day], "area_code": keys[g][0], "category": keys[g][1],
-                             "band": band + 1, "n": int(self.neg[flat]),
-                             "arrears_paise": int(round(self.arrears[flat]))})
-        _insert(conn, r_balance_daily, rows)
-        rows = []
-        if self.cleared is not None:
-            for flat in np.flatnonzero(self.cleared):
-                g, day = divmod(int(flat), d)
-                rows.append({"day": days[day], "area_code": keys[g][0], "category": keys[g][1],
-                             "n": int(self.cleared[flat])})
-        _insert(conn, r_cleared_daily, rows)
-        if self.patterns:
-            merged = pd.concat(self.patterns).groupby(["g", "pattern"], as_index=False)["size"].sum()
-            _insert(conn, r_neg_pattern, [
-                {"area_code": keys[g][0], "category": keys[g][1], "pattern": p.decode(), "n": int(s)}
-                for g, p, s in merged.itertuples(index=False)])
+    def frames(self, groups: Groups) -> dict[str, pd.DataFrame]:
+        """The balance rollups' rows."""
+        out = balance_frames(_or_empty(self.neg), _or_empty(self.arrears),
+                             _or_empty(self.cleared), self.span, groups)
+        out[r_neg_pattern.name] = pattern_frame(self.patterns, ["g", "pattern"], groups)
+        return out
+
+
+def pattern_frame(parts: list[pd.DataFrame], keys: list[str], groups: Groups) -> pd.DataFrame:
+    """Counted patterns summed over chunks, as rows of a pattern table."""
+    merged = (pd.concat(parts).groupby(keys, as_index=False)["size"].sum() if parts
+              else pd.DataFrame({k: [] for k in [*keys, "size"]}))
+    frame = pd.DataFrame({**groups.columns(merged["g"].to_numpy(dtype=np.int64))})
+    if "a" in keys:
+        frame["activity"] = np.array(ACTIVITIES, dtype=object)[merged["a"].to_numpy(dtype=np.int64)]
+    frame["pattern"] = [p.decode() for p in merged["pattern"]]
+    frame["n"] = merged["size"].to_numpy(dtype=np.int64)
+    return frame
 
 
 class _ActivityAccumulator:
     """Per activity, the days each account had it: distinct accounts per day, and patterns
     counted per (area, category)."""
 
-    def __init__(self, day0: date, days: int) -> None:
-        self.day0, self.days = day0, days
+    def __init__(self, span: Span, accounts: Accounts) -> None:
+        self.span, self.accounts = span, accounts
         self.daily: np.ndarray | None = None
         self.patterns: list[pd.DataFrame] = []
 
     def add(self, conn: Connection, accounts: pd.Index, group_idx: np.ndarray, lo: str,
             hi: str) -> None:
         """Fold in the activities of one chunk of accounts."""
-        off = day_offset(conn, activities.c.day, self.day0)
-        acc, kind, day = _columns(_fetch(conn, select(activities.c.account_no,
-                                                      activities.c.activity, off)
-                                         .where(activities.c.account_no.between(lo, hi))
-                                         .distinct()
-                                         .order_by(activities.c.account_no)), 3)
-        pos, found = _owned(accounts, acc, grouped=True)
+        a = activities
+        query = (self.accounts.rows(a, self.accounts.key(a), a.c.activity,
+                                    day_offset(conn, a.c.day, self.span.day0))
+                 .where(self.accounts.within(a, lo, hi)).distinct()
+                 .order_by(self.accounts.key(a)))
+        acc, kind, day = columns(fetch(conn, query), 3)
+        pos, found = owned(accounts, acc, grouped=True)
         if not found.any():
             return
         pos, day = pos[found], day[found].astype(np.int64)
         kind_idx = pd.Categorical(kind[found], categories=ACTIVITIES).codes.astype(np.int64)
         # (account, activity, day) rows are distinct, so counting rows counts accounts
-        na, d = len(ACTIVITIES), self.days
+        na, d = len(ACTIVITIES), self.span.days
         key = (group_idx[pos] * na + kind_idx) * d + day
-        self.daily = _add(self.daily, np.bincount(key, minlength=(int(group_idx.max()) + 1) * na * d))
+        self.daily = add_flat(self.daily, np.bincount(key, minlength=(int(group_idx.max()) + 1) * na * d))
         grid = np.full((len(accounts), na, d), ord("0"), dtype=np.uint8)
         grid[pos, kind_idx, day] = ord("1")
         has = np.zeros((len(accounts), na), dtype=bool)
@@ -289,42 +399,39 @@ class _ActivityAccumulator:
                               frame.groupby(["g", "a", "pattern"], as_index=False).size(),
                               ["g", "a", "pattern"])
 
-    def write(self, conn: Connection, keys: list[tuple[str, str]]) -> None:
-        """Insert the activity rollups."""
-        na, d = len(ACTIVITIES), self.days
-        days = [self.day0 + timedelta(days=i) for i in range(d)]
-        rows = []
-        if self.daily is not None:
-            for flat in np.flatnonzero(self.daily):
-                rest, day = divmod(int(flat), d)
-                g, a = divmod(rest, na)
-                rows.append({"day": days[day], "area_code": keys[g][0], "category": keys[g][1],
-                             "activity": ACTIVITIES[a], "n": int(self.daily[flat])})
-        _insert(conn, r_activity_daily, rows)
-        if not self.patterns:
-            return
-        merged = pd.concat(self.patterns).groupby(["g", "a", "pattern"], as_index=False)["size"].sum()
-        _insert(conn, r_activity_pattern, [
-            {"area_code": keys[g][0], "category": keys[g][1], "activity": ACTIVITIES[a],
-             "pattern": p.decode(), "n": int(s)}
-            for g, a, p, s in merged.itertuples(index=False)])
+    def frames(self, groups: Groups) -> dict[str, pd.DataFrame]:
+        """The activity rollups' rows."""
+        na, d = len(ACTIVITIES), self.span.days
+        daily = _or_empty(self.daily)
+        flat = np.flatnonzero(daily)
+        rest, day = np.divmod(flat, d)
+        g, a = np.divmod(rest, na)
+        days = np.array([self.span.day(i) for i in range(d)], dtype=object)
+        return {r_activity_daily.name: pd.DataFrame({
+                    "day": days[day], **groups.columns(g),
+                    "activity": np.array(ACTIVITIES, dtype=object)[a],
+                    "n": np.rint(daily[flat]).astype(np.int64)}),
+                r_activity_pattern.name: pattern_frame(self.patterns, ["g", "a", "pattern"],
+                                                       groups)}
 
 
 class _RechargeAccumulator:
     """Recharge count and rupees per (day, area, category, channel), summed over chunks."""
 
-    def __init__(self) -> None:
+    def __init__(self, accounts: Accounts) -> None:
+        self.accounts = accounts
         self.parts: list[pd.DataFrame] = []
 
     def add(self, conn: Connection, accounts: pd.Index, group_idx: np.ndarray, lo: str,
             hi: str) -> None:
         """Fold in the recharges of one chunk of accounts."""
-        query = (select(recharges.c.account_no, recharges.c.day, recharges.c.channel,
-                        func.count(), func.sum(recharges.c.amount_paise))
-                 .where(recharges.c.account_no.between(lo, hi))
-                 .group_by(recharges.c.account_no, recharges.c.day, recharges.c.channel))
-        acc, day, channel, n, amount = _columns(_fetch(conn, query), 5)
-        pos, found = _owned(accounts, acc)
+        r = recharges
+        query = (self.accounts.rows(r, self.accounts.key(r), r.c.day, r.c.channel, func.count(),
+                                    func.sum(r.c.amount_paise))
+                 .where(self.accounts.within(r, lo, hi))
+                 .group_by(self.accounts.key(r), r.c.day, r.c.channel))
+        acc, day, channel, n, amount = columns(fetch(conn, query), 5)
+        pos, found = owned(accounts, acc)
         if not found.any():
             return
         frame = pd.DataFrame({"g": group_idx[pos[found]], "day": day[found],
@@ -333,16 +440,18 @@ class _RechargeAccumulator:
         self.parts = _fold(self.parts, frame.groupby(["g", "day", "channel"], as_index=False).sum(),
                            ["g", "day", "channel"])
 
-    def write(self, conn: Connection, keys: list[tuple[str, str]]) -> None:
-        """Insert the recharge rollup."""
-        if not self.parts:
-            return
-        merged = pd.concat(self.parts).groupby(["g", "day", "channel"], as_index=False).sum()
-        days = {v: _as_date(v) for v in merged["day"].unique()}
-        _insert(conn, r_recharge_daily, [
-            {"day": days[day], "area_code": keys[g][0], "category": keys[g][1],
-             "channel": channel, "n": int(n), "amount_paise": int(amount)}
-            for g, day, channel, n, amount in merged.itertuples(index=False)])
+    def frames(self, groups: Groups) -> dict[str, pd.DataFrame]:
+        """The recharge rollup's rows."""
+        merged = (pd.concat(self.parts).groupby(["g", "day", "channel"], as_index=False).sum()
+                  if self.parts else pd.DataFrame({k: [] for k in ["g", "day", "channel", "n",
+                                                                  "amount"]}))
+        days = {v: as_date(v) for v in merged["day"].unique()}
+        return {r_recharge_daily.name: pd.DataFrame({
+            "day": np.array([days[v] for v in merged["day"]], dtype=object),
+            **groups.columns(merged["g"].to_numpy(dtype=np.int64)),
+            "channel": merged["channel"].to_numpy(dtype=object),
+            "n": merged["n"].to_numpy(dtype=np.int64),
+            "amount_paise": merged["amount"].to_numpy(dtype=np.int64)})}
 
 
 def _fold(parts: list[pd.DataFrame], part: pd.DataFrame, keys: list[str]) -> list[pd.DataFrame]:
@@ -354,18 +463,16 @@ def _fold(parts: list[pd.DataFrame], part: pd.DataFrame, keys: list[str]) -> lis
     return [pd.concat(parts).groupby(keys, as_index=False).sum()]
 
 
-def _add(total: np.ndarray | None, part: np.ndarray) -> np.ndarray:
-    """Element-wise sum of two flat arrays of different lengths (the shorter one padded)."""
-    if total is None:
-        return part.astype(float)
-    if len(part) > len(total):
-        total = np.pad(total, (0, len(part) - len(total)))
-    elif len(part) < len(total):
-        part = np.pad(part, (0, len(total) - len(part)))
-    return total + part
+def _or_empty(values: np.ndarray | None) -> np.ndarray:
+    return np.zeros(0) if values is None else values
 
 
-def _insert(conn: Connection, table, rows: list[dict]) -> None:
-    """Insert rows in batches."""
+def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """Insert a frame's rows (columns named as the table's) in batches, as plain Python values."""
+    if frame.empty:
+        return
+    names = [c.name for c in table.columns]
+    values = [frame[name].tolist() for name in names]
+    rows = [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
     for start in range(0, len(rows), INSERT_BATCH):
         conn.execute(insert(table), rows[start:start + INSERT_BATCH])

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from lib.data.engine import DATA_DIR
+from lib.tools.bench_append import measure_append, render_append
 from lib.tools.bench_common import PERIODS, SCOPES, pick_units
 from lib.tools.bench_figures import (
     PANDAS_KPIS,
@@ -63,7 +64,7 @@ from lib.tools.bench_report import (
 # The names callers (the CLI, tests/test_bench.py) know the benchmark by, wherever they live.
 __all__ = ["PANDAS_KPIS", "PERIODS", "RUPEE_TOLERANCE", "SCOPES", "Check", "app_pages",
            "compare_values", "filter_sequence", "fresh_database", "load_phases", "measure_load",
-           "run_bench", "sample_data", "tier"]
+           "run_append", "run_bench", "sample_data", "tier"]
 
 BENCH_DIR = DATA_DIR / "bench"
 
@@ -122,6 +123,29 @@ def run_bench(consumers: int = 100_000, days: int = 8, url: str | None = None, r
                                   encoding="utf-8")
         print(f"\nJSON written to {json_out}", file=out)
     return 0 if report["ok"] else 1
+
+
+def run_append(consumers: int = 100_000, days: int = 8, url: str | None = None, runs: int = 3,
+               baseline: Path | None = None, json_out: Path | None = None, *,
+               workdir: Path | None = None, out: TextIO | None = None) -> int:
+    """Time only the daily load (``bench_append``): print the table, write the JSON; 0."""
+    out = out or sys.stdout
+    workdir = Path(workdir or BENCH_DIR)
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def say(message: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    data = sample_data(workdir, consumers, days, say)
+    result = measure_append(data, url, workdir, runs, consumers, days, baseline, say)
+    result["config"] = {"consumers": consumers, "days": days, "runs": runs,
+                        "backend": "sqlite" if not url or url.startswith("sqlite") else "postgresql"}
+    result["machine"] = {"cores": os.cpu_count(), "code": code_state()}
+    print(render_append(result), file=out)
+    if json_out:
+        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    return 0
 
 
 def _child_main(argv: list[str]) -> int:

@@ -90,15 +90,17 @@ class ChildResult:
         return "\n".join(text.splitlines()[-n:])
 
 
-def run_child(argv: list[str], log: Path, env: dict[str, str] | None = None) -> ChildResult:
-    """Run ``python argv`` from the project root; its stdout and stderr go to ``log``.
+def run_child(argv: list[str], log: Path, env: dict[str, str] | None = None,
+              root: Path = ROOT) -> ChildResult:
+    """Run ``python argv`` from the project root (or another checkout's ``root``, to time
+    another commit's code side by side); its stdout and stderr go to ``log``.
 
     The child is reaped with ``wait4`` so its max RSS is its own (RUSAGE_CHILDREN would give
     the largest of every child so far); stderr lines are time-stamped as they arrive, since
     the load reports its progress there.
     """
     child_env = {**os.environ, **(env or {}),
-                 "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                 "PYTHONPATH": os.pathsep.join(filter(None, [str(root),
                                                              os.environ.get("PYTHONPATH")]))}
     log.parent.mkdir(parents=True, exist_ok=True)
     lines: list[tuple[float, str]] = []
@@ -106,7 +108,7 @@ def run_child(argv: list[str], log: Path, env: dict[str, str] | None = None) -> 
     # Append mode: the child writes stdout through the same file, its stderr comes via us.
     with log.open("a", encoding="utf-8") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=child_env, stdout=out,
+        proc = subprocess.Popen([sys.executable, *argv], cwd=root, env=child_env, stdout=out,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         reader = threading.Thread(target=_read_stderr, args=(proc.stderr, started, lines, out),
                                   daemon=True)

@@ -5,6 +5,7 @@
     python -m lib.cli kpis [--db URL] --from YYYY-MM-DD --to YYYY-MM-DD [--zone CODE ...] ... [--json]
     python -m lib.cli demo [--db URL] [--consumers N]
     python -m lib.cli bench --consumers N [--days D] [--db URL] [--json FILE]
+    python -m lib.cli bench --append-only --consumers N --days D [--runs R] [--baseline DIR]
     python -m lib.cli rebuild [--db URL]
     python -m lib.cli watch INBOX [--db URL] [--once] [--interval SECONDS]
     python -m lib.cli loadtest [--consumers N | --db URL] [--sessions 20] [--browsers 2]
@@ -86,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--db")
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--json", type=Path, dest="json_out")
+    bench.add_argument("--append-only", action="store_true",
+                       help="time only the daily load: the last day appended to 1 and to "
+                            "DAYS-1 days of history (lib/tools/bench_append.py)")
+    bench.add_argument("--baseline", type=Path,
+                       help="with --append-only: a checkout of another commit, timed side by side")
     bench.set_defaults(func=cmd_bench)
 
     brief = sub.add_parser("brief", help="write the campaign brief: an A4 PDF (and PNG of page 1)")
@@ -200,8 +206,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmark."""
-    from lib.tools.bench import run_bench
+    from lib.tools.bench import run_append, run_bench
 
+    if args.append_only:
+        return run_append(consumers=args.consumers, days=args.days, url=args.db,
+                          runs=args.runs, baseline=args.baseline, json_out=args.json_out)
     return run_bench(consumers=args.consumers, days=args.days, url=args.db, runs=args.runs,
                      json_out=args.json_out)
 
