@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +16,7 @@ import pytest
 
 from lib.data.engine import ROOT
 from lib.data.importer import load_paths
+from lib.tools.server import start_dashboard, stop
 from tests import fixtures as F
 
 pytestmark = pytest.mark.browser
@@ -29,12 +26,6 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def need_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
@@ -42,32 +33,17 @@ def need_chromium() -> None:
         pytest.skip("Chromium not installed (apt-get install -y chromium)")
 
 
-def serve(url: str, **extra: str):
+def serve(url: str, port: int | None = None, log=subprocess.PIPE, **extra: str):
     """`streamlit run dashboard.py` on the database at ``url`` (more environment: ``extra``);
     yields its base URL."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, **extra}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start")
+        proc, base = start_dashboard(url, port, env=extra, log=log)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 running_dashboard = contextmanager(serve)  # the same, as a ``with`` block

@@ -12,23 +12,18 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 
-from lib.data.engine import ROOT
 from lib.data.importer import load_paths
 from tests import hostile as H
-from tests.test_browser import CHROMIUM, browser  # noqa: F401 (pytest fixture)
+from tests.test_browser import CHROMIUM, browser, serve  # noqa: F401 (pytest fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -96,30 +91,8 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     url = f"sqlite:///{folder / 'hostile.db'}"
     assert load_paths([H.write_hostile(folder / "files")], url=url, loaded_by=H.LOADED_BY).ok
-    port = _port()
-    log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, "PVVNL_RAISE_ERRORS": ""},
-        stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with (folder / "server.log").open("wb") as log:
+        yield from serve(url, _port(), log, PVVNL_RAISE_ERRORS="")
 
 
 @pytest.fixture

@@ -48,6 +48,12 @@ class Scope:
         """WHERE conditions on the hierarchy table."""
         return [hierarchy.c[f"{level}_code"].in_(codes) for level, codes in self.unit_filters()]
 
+    def codes_text(self) -> str:
+        """The scope as codes, for the audit trail: "zone Z1 · domestic", or "whole DISCOM"."""
+        parts = [f"{level} {', '.join(codes)}" for level, codes in self.unit_filters()]
+        parts += [", ".join(self.categories)] if self.categories else []
+        return " · ".join(parts) or "whole DISCOM"
+
     @property
     def filtered(self) -> bool:
         """Whether any hierarchy filter narrows the scope (the viewer's own bound aside)."""

@@ -263,7 +263,8 @@ def for_dashboard(scope: Scope, period: Period, campaign_id: str | None, lang: s
     the viewer (``current.bounded``): the click runs this outside the viewer's session."""
     engine = get_engine()
     audit.record_now(engine, who, "brief", f"{file_name(scope, period, lang, kind)} · "
-                     f"{period.start}–{period.end} · campaign {campaign_id or '-'}")
+                     f"{scope.codes_text()} · {period.start}–{period.end} · "
+                     f"campaign {campaign_id or '-'}")
     files = build(engine, scope, period, campaign_id, lang, png=kind == "png")
     return files.png if kind == "png" and files.png is not None else files.pdf
 

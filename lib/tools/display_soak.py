@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # lib/tools/ -> the repository
+from lib.tools.server import start_dashboard, stop
+
 CHROMIUM = "/usr/bin/chromium"
 HEADING = '[data-testid="stHeading"]'
 
@@ -62,32 +58,12 @@ def _fixture_db(folder: Path) -> str:
     return url
 
 
-def _start(url: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port",
-         str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2):
-                return proc, base
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit("streamlit did not start")
-
-
 def soak(args: argparse.Namespace) -> dict:
     """Run the soak and return the figures."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base = _start(args.db or _fixture_db(Path(tmp)))
+        proc, base = start_dashboard(args.db or _fixture_db(Path(tmp)))
         report: dict = {"screens": args.screens, "seconds": args.seconds, "samples": []}
         try:
             with sync_playwright() as pw:
@@ -129,8 +105,7 @@ def soak(args: argparse.Namespace) -> dict:
                 report["errors"] = errors
                 browser.close()
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            stop(proc)
     return report
 
 

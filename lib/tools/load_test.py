@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from typing import Any
 from lib.data.engine import DATA_DIR, ROOT
 from lib.tools.bench_pages import app_pages
 from lib.tools.display_soak import rss_mb
+from lib.tools.server import start_dashboard
 
 CHROMIUM = "/usr/bin/chromium"
 STEP_TIMEOUT = 60.0
@@ -100,24 +100,11 @@ def zone_codes(url: str) -> list[str]:
 
 
 def start_server(url: str, port: int, log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run dashboard.py`` on the port; returns the process and its base URL."""
+    """``streamlit run dashboard.py`` on the port (which must be free), logging to ``log``."""
     with socket.socket() as s:
         if s.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(f"port {port} is in use")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port",
-         str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=log.open("wb"),
-        stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2):
-                return proc, base
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError("streamlit did not start")
+    return start_dashboard(url, port, log=log.open("wb"), wait_s=60)
 
 
 # --- one visit's plan -------------------------------------------------------------------------

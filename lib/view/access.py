@@ -9,9 +9,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.figures import access, current
 from lib.figures.access import Grant
+from lib.figures.scope import Scope
 from lib.view.labels import t
 from lib.view.safe import md_text
-from lib.view.scope_words import unit_options
+from lib.view.scope_words import scope_words
 
 KEY = "viewer_grant"  # session key: this session's Grant, or None (no access)
 
@@ -79,10 +80,7 @@ def sidebar_identity(grant: Grant, lang: str) -> None:
     if grant.local:
         st.sidebar.caption(t("access.local", lang))
         return
-    scope = t("msg.scope_all", lang)
-    if grant.within is not None:
-        level, code = grant.within
-        scope = unit_options(current.hierarchy_frame(), level, lang).get(code, code)
+    scope = scope_words(current.hierarchy_frame(), Scope(within=grant.within), lang)
     st.sidebar.caption(t("access.signed_in", lang, name=md_text(grant.name or grant.email),
                          role=t(f"access.role.{grant.role}", lang), scope=md_text(scope)))
     if oidc_configured():

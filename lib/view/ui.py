@@ -22,7 +22,7 @@ from lib.figures.scope import Scope
 from lib.view import charts, theme
 from lib.view.drill import top_units, unique_names, url_choice
 from lib.view.exports import csv_bytes, plain_values, xlsx_bytes
-from lib.view.filters import Filters, context_caption, scope_text
+from lib.view.filters import Filters, context_caption
 from lib.view.formats import (
     fmt_date,
     fmt_int,
@@ -30,6 +30,7 @@ from lib.view.formats import (
 )
 from lib.view.labels import level_label, page_title, t
 from lib.view.safe import quoted
+from lib.view.scope_words import scope_words
 from lib.view.tiles import Tile, kpi_tile, overview_tiles  # noqa: F401 (pages call ui.kpi_tile)
 
 NUMERIC_KINDS = ("int", "inr", "inr_short", "pct", "hours", "num")
@@ -263,6 +264,13 @@ def _formatted(raw: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFr
     return format_frame(raw, kinds, lang)
 
 
+@remembered
+def audit_scope(scope: Scope) -> str:
+    """How the audit trail names a scope: English names with the codes ("Meerut Zone-I (zone
+    MZ1)"); remembered per scope, since every table's download buttons ask on every rerun."""
+    return f"{scope_words(current.hierarchy_frame(), scope, 'en')} ({scope.codes_text()})"
+
+
 def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, lang: str,
               *, formats: Mapping[str, str] | None = None, excel_first: bool = False) -> None:
     """CSV (``shown()``: by default the formatted text, UTF-8 with BOM) and Excel (numbers kept
@@ -271,7 +279,7 @@ def downloads(shown: Callable[[], pd.DataFrame], raw: pd.DataFrame, name: str, l
     # Files are built only when clicked (callables), so tables cost nothing per rerun. The
     # click runs them in a worker thread without this session: who and what are named now.
     who, filters = current.actor(), st.session_state.get("filters")
-    where = f" · {scope_text(filters)} · {filters.period.start}–{filters.period.end}" \
+    where = f" · {audit_scope(filters.scope)} · {filters.period.start}–{filters.period.end}" \
         if filters else ""
 
     def audited(ext: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
