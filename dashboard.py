@@ -93,6 +93,7 @@ def run() -> None:
         ui.empty_database(lang)
         return
     if current.has_data():
+        current.keep_first_view_built()  # so the first look after a load costs nobody
         st.session_state["filters"] = sidebar_filters(lang)
     page.run()
 

@@ -62,3 +62,10 @@ def engine(db_url):
 def _errors_raise(monkeypatch):
     """AppTests see a page's exception (the frame otherwise shows a one-line message)."""
     monkeypatch.setenv("PVVNL_RAISE_ERRORS", "1")
+
+
+@pytest.fixture(autouse=True)
+def _no_first_view_thread(monkeypatch):
+    """No dashboard thread builds figures behind a test's back (tests/test_first_view.py turns
+    it on where it is the subject)."""
+    monkeypatch.setenv("DASHBOARD_FIRST_VIEW_SECONDS", "0")

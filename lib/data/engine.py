@@ -115,6 +115,12 @@ def dispose_engine(url: str | None = None) -> None:
         engine.dispose()
 
 
+def in_use(engine: Engine) -> bool:
+    """Whether ``engine`` is still the shared engine of its database (not disposed)."""
+    with _lock:
+        return any(e is engine for e in _engines.values())
+
+
 def is_postgres(conn: Connection | Engine) -> bool:
     """Say whether the connection talks to PostgreSQL."""
     return conn.dialect.name == "postgresql"

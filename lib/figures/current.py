@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from lib.data import audit
 from lib.data.audit import Actor
 from lib.data.engine import data_version, get_engine
-from lib.figures import access, breakdowns, lookups, memo, metrics, targets, tiles
+from lib.figures import access, breakdowns, first_view, lookups, memo, metrics, targets, tiles
 from lib.figures.access import Grant
 from lib.figures.scope import Period, Scope
 
@@ -72,6 +72,11 @@ def audit_trail() -> pd.DataFrame:
 def clear() -> None:
     """Forget every remembered figure and view (after a load in this process)."""
     memo.clear_all()
+
+
+def keep_first_view_built() -> None:
+    """Have this process build the Overview's default figures whenever a load lands."""
+    first_view.keep_built(_engine())
 
 
 def version() -> int:

@@ -66,6 +66,7 @@ class _Store:
 
 
 _STORES: list[_Store] = []
+_COMPUTED: dict[str, int] = {"figure": 0, "part": 0}  # results computed, not found, per kind
 # (database URL, data version) of the outermost figure being computed in this context.
 _READING: ContextVar[tuple[str, int] | None] = ContextVar("figures_reading", default=None)
 
@@ -95,6 +96,7 @@ def _versioned(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
                 finally:
                     _READING.reset(token)
                 store.put(key, value)
+                _COMPUTED[kind] += 1
             return value.copy() if isinstance(value, pd.DataFrame) else value
 
         return wrapper
@@ -106,6 +108,11 @@ figure = _versioned("figure")
 figure.__doc__ = "Remember a figure per (database, data version, arguments) in this process."
 part = _versioned("part")
 part.__doc__ = "Like ``figure``, for the cells and lookups that figures are cut from."
+
+
+def computed(kind: str = "figure") -> int:
+    """How many ``@figure`` (or ``@part``) results this process has computed rather than found."""
+    return _COMPUTED[kind]
 
 
 def freeze(value: Any) -> Any:

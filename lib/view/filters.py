@@ -14,6 +14,7 @@ import streamlit as st
 
 from lib.data.contract import CATEGORIES, date_window
 from lib.figures import current
+from lib.figures.first_view import campaign_dates, default_campaign, recent_week
 from lib.figures.scope import Period, Scope
 from lib.view.formats import fmt_date, fmt_day
 from lib.view.labels import LANG_NAMES, LANGS, category_label, t
@@ -68,14 +69,13 @@ def sidebar_filters(lang: str) -> Filters:
     names = dict(zip(campaigns["campaign_id"],
                      campaigns["name_hi" if lang == "hi" else "name"].fillna(campaigns["name"]),
                      strict=True))
-    _seed("campaign", campaign_ids, notices, single=True,
-          default=campaign_ids[0] if campaign_ids else None)
+    _seed("campaign", campaign_ids, notices, single=True, default=default_campaign(campaigns))
     campaign_id = _keyed(sb.selectbox, "campaign", lang, t("filter.campaign", lang), campaign_ids,
                          format_func=lambda c: names.get(c, c),
                          then=lambda: _campaign_changed(campaigns))
-    _publish("campaign", [campaign_id] if campaign_id and campaign_id != campaign_ids[0] else [])
-    campaign_dates = _campaign_dates(campaigns, campaign_id)
-    default = campaign_dates or _recent_week(as_of)
+    _publish("campaign", [campaign_id] if campaign_id and campaign_id != default_campaign(campaigns) else [])
+    dates = campaign_dates(campaigns, campaign_id)
+    default = dates or recent_week(as_of)
     _seed_dates(default, notices, as_of)
     first, last = date_window()
     picked = _keyed(sb.date_input, "dates", "pick", t("filter.date_range", lang),
@@ -108,7 +108,7 @@ def sidebar_filters(lang: str) -> Filters:
     _publish("category", cats)
     sb.button(t("filter.reset", lang), on_click=reset_filters, width="stretch")
     _show(notices)
-    source = ("campaign" if campaign_dates else "recent") \
+    source = ("campaign" if dates else "recent") \
         if (period.start, period.end) == tuple(default) else ""
     scope = current.bounded(Scope.of(categories=cats, **scope_args))  # the viewer's own unit
     return Filters(lang, campaign_id, period, scope, as_of, source)
@@ -209,21 +209,9 @@ def _unit_options(tree: pd.DataFrame, level: str, lang: str) -> dict[str, str]:
     return unit_options(tree, level, lang)
 
 
-def _campaign_dates(campaigns: pd.DataFrame, campaign_id: str | None) -> tuple[date, date] | None:
-    row = campaigns[campaigns["campaign_id"] == campaign_id]
-    if row.empty:
-        return None
-    return row["start_date"].iloc[0], row["end_date"].iloc[0]
-
-
-def _recent_week(as_of: date | None) -> tuple[date, date]:
-    end = as_of or date.today()
-    return end - timedelta(days=6), end
-
-
 def _campaign_changed(campaigns: pd.DataFrame) -> None:
     """Choosing a campaign sets the period to its dates."""
-    dates = _campaign_dates(campaigns, st.session_state.get("campaign"))
+    dates = campaign_dates(campaigns, st.session_state.get("campaign"))
     if dates:
         st.session_state["dates"] = dates
 
@@ -243,8 +231,8 @@ def reset_filters() -> None:
     """Back to the whole DISCOM and the latest campaign (language kept)."""
     campaigns = current.campaign_list()
     if not campaigns.empty:
-        st.session_state["campaign"] = campaigns["campaign_id"].iloc[0]
-        st.session_state["dates"] = _campaign_dates(campaigns, campaigns["campaign_id"].iloc[0])
+        st.session_state["campaign"] = default_campaign(campaigns)
+        st.session_state["dates"] = campaign_dates(campaigns, default_campaign(campaigns))
     else:
         st.session_state.pop("dates", None)
     for key in ("zone", "circle", "division", "area", "category"):
