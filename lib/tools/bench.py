@@ -39,6 +39,7 @@ from typing import Any, TextIO
 
 from lib.data.engine import DATA_DIR
 from lib.tools.bench_append import measure_append, render_append
+from lib.tools.bench_browser import render_browser, run_browser_bench
 from lib.tools.bench_common import PERIODS, SCOPES, pick_units
 from lib.tools.bench_figures import (
     PANDAS_KPIS,
@@ -64,7 +65,7 @@ from lib.tools.bench_report import (
 # The names callers (the CLI, tests/test_bench.py) know the benchmark by, wherever they live.
 __all__ = ["PANDAS_KPIS", "PERIODS", "RUPEE_TOLERANCE", "SCOPES", "Check", "app_pages",
            "compare_values", "filter_sequence", "fresh_database", "load_phases", "measure_load",
-           "run_append", "run_bench", "sample_data", "tier"]
+           "run_append", "run_bench", "run_browser", "sample_data", "tier"]
 
 BENCH_DIR = DATA_DIR / "bench"
 
@@ -146,6 +147,27 @@ def run_append(consumers: int = 100_000, days: int = 8, url: str | None = None, 
         Path(json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     return 0
+
+
+def run_browser(consumers: int = 100_000, days: int = 8, url: str | None = None,
+                changes: int = 10, json_out: Path | None = None, *,
+                workdir: Path | None = None, out: TextIO | None = None) -> int:
+    """Time only what a director feels in the browser (``bench_browser``); 0 without error
+    elements."""
+    out = out or sys.stdout
+    workdir = Path(workdir or BENCH_DIR)
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def say(message: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    result = run_browser_bench(url, consumers, days, changes, say, workdir)
+    result["machine"] = {"cores": os.cpu_count(), "code": code_state()}
+    print(render_browser(result), file=out)
+    if json_out:
+        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    return 1 if any(r["error_elements"] for r in result["pages"]) else 0
 
 
 def _child_main(argv: list[str]) -> int:

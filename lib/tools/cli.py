@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "DAYS-1 days of history (lib/tools/bench_append.py)")
     bench.add_argument("--baseline", type=Path,
                        help="with --append-only: a checkout of another commit, timed side by side")
+    bench.add_argument("--browser-only", action="store_true",
+                       help="time only what a director feels in Chromium: zone changes to idle "
+                            "(RUNS of them per page) and the first view after a load "
+                            "(lib/tools/bench_browser.py)")
     bench.set_defaults(func=cmd_bench)
 
     brief = sub.add_parser("brief", help="write the campaign brief: an A4 PDF (and PNG of page 1)")
@@ -206,8 +210,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmark."""
-    from lib.tools.bench import run_append, run_bench
+    from lib.tools.bench import run_append, run_bench, run_browser
 
+    if args.browser_only:
+        return run_browser(consumers=args.consumers, days=args.days, url=args.db,
+                           changes=args.runs if args.runs != 5 else 10, json_out=args.json_out)
     if args.append_only:
         return run_append(consumers=args.consumers, days=args.days, url=args.db,
                           runs=args.runs, baseline=args.baseline, json_out=args.json_out)
