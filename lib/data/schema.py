@@ -79,6 +79,9 @@ balances = Table(
     # B-tree walk: the account list's lookups and the rollup's reads by account range are
     # 2-6x faster, loads a quarter faster, and the file half the size. PostgreSQL ignores it.
     sqlite_with_rowid=False,
+    # PostgreSQL: one partition per month (lib.data.partitions), created by the load that
+    # first brings the month; old months are archived by dropping theirs (lib.data.retention).
+    postgresql_partition_by="RANGE (as_of)",
 )
 
 activities = Table(
