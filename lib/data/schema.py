@@ -84,6 +84,17 @@ balances = Table(
     postgresql_partition_by="RANGE (as_of)",
 )
 
+# Each account's state at the end of the archived months (lib.data.retention): its latest
+# snapshot before meta 'archived_before' and the sign of every archived day from meta
+# 'archived_day0', so the rollups' day patterns and carried states need no archived row.
+balance_carry = Table(
+    "balance_carry",
+    metadata,
+    Column("account_no", String(20), primary_key=True),
+    Column("balance_paise", BigInteger, nullable=False),
+    Column("signs", Text, nullable=False),
+)
+
 activities = Table(
     "activities",
     metadata,
