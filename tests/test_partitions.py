@@ -194,3 +194,42 @@ def test_archiving_old_months_leaves_every_figure_unchanged(db_url, tmp_path):
     result = load_paths([late], url=db_url)
     assert not result.ok and "archived" in " ".join(p.reason for p in result.problems)
     dispose_engine(kept_url)
+
+
+def test_accounts_last_seen_in_an_archived_month(db_url, tmp_path):
+    """Accounts whose latest snapshot was archived enter the next days with it: appends that
+    flip their sign, and a correction to a day held, give what the full history gives."""
+    kept_url = f"sqlite:///{tmp_path / 'kept.db'}"
+    loads = [_folder(tmp_path / "1", hierarchy=HIER, consumers=CONSUMERS,
+                     balances=[("100001", "2026-02-26", "-10"), ("100002", "2026-02-27", "5"),
+                               ("100003", "2026-02-27", "-2000"), ("100001", "2026-03-01", "3")]),
+             _folder(tmp_path / "2", balances=[("100002", "2026-03-03", "-7"),
+                                               ("100003", "2026-03-03", "1")]),
+             _folder(tmp_path / "3", balances=[("100001", "2026-03-01", "-3"),
+                                               ("100003", "2026-03-02", "-50")])]
+    engine, kept = get_engine(db_url), get_engine(kept_url)
+    for url in (db_url, kept_url):
+        _load(url, loads[0])
+    with engine.begin() as conn:
+        assert archive(conn, date(2026, 3, 15), tmp_path / "archive", ME).accounts == 3
+    assert stored_rows(engine) == stored_rows(kept)
+    for folder in loads[1:]:
+        for url in (db_url, kept_url):
+            _load(url, folder)
+        assert stored_rows(engine) == stored_rows(kept), folder.name
+        assert_equal_to_rebuild(engine, folder.name)
+    # a second archive folds March into the carried states
+    april = [_folder(tmp_path / "4", balances=[("100001", "2026-04-02", "-1")]),
+             _folder(tmp_path / "5", balances=[("100002", "2026-04-03", "2"),
+                                               ("100003", "2026-04-03", "-9")])]
+    for url in (db_url, kept_url):
+        _load(url, april[0])
+    with engine.begin() as conn:
+        assert archive(conn, date(2026, 4, 1), tmp_path / "archive", ME).months == \
+            [date(2026, 3, 1)]
+    assert stored_rows(engine) == stored_rows(kept)
+    for url in (db_url, kept_url):
+        _load(url, april[1])
+    assert stored_rows(engine) == stored_rows(kept)
+    assert_equal_to_rebuild(engine, "after two archives")
+    dispose_engine(kept_url)
