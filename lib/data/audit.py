@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from lib.data.contract import now_ist
 from lib.data.schema import audit
 
-ACTIONS = ("load", "export", "brief")
+ACTIONS = ("load", "export", "brief", "archive")
 MAX_DETAIL = 500  # a detail names files or a scope; longer is cut, never refused
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from lib.data import audit, rollup_delta, rollups
+from lib.data import audit, carry, partitions, rollup_delta, rollups
 from lib.data.audit import Actor
 from lib.data.contract import FILES, now_ist
 from lib.data.engine import get_meta, is_postgres, set_meta
@@ -60,6 +60,9 @@ def upsert(conn: Connection, fs: FileState) -> int:
     gone = conn.execute(delete(real).where(not_(exists().where(
         and_(*[real.c[k] == stg.c[k] for k in key]))))).rowcount \
         if FILES[fs.kind].replaces else 0
+    if fs.kind == "balances":
+        carry.refuse_archived(conn, fs.stage)
+        partitions.ensure_for(conn, fs.stage)  # every month the rows need, before them
     if is_postgres(conn):
         return gone + _update_then_insert(conn, real, stg, key, cols, values,
                                           _after_last_day(conn, fs))

@@ -50,6 +50,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from lib.data import carry
 from lib.data import day_grid as G
 from lib.data import rollups as R
 from lib.data.contract import DUES_BANDS
@@ -249,6 +250,10 @@ def _append_delta(conn: Connection, stage: Table, appended: Table, p: Plan
     latest = (select(b.c.balance_paise)
               .where(b.c.account_no == appended.c.account_no, b.c.as_of <= last_day)
               .order_by(b.c.as_of.desc()).limit(1).scalar_subquery())
+    if carry.archived(conn) is not None:  # else the latest snapshot is an archived one
+        kept = carry.balance_carry
+        latest = func.coalesce(latest, select(kept.c.balance_paise).where(
+            kept.c.account_no == appended.c.account_no).scalar_subquery())
     groups = R.Groups()
     neg = arrears = cleared = None
     moves: list[pd.DataFrame] = []
@@ -306,17 +311,22 @@ def _pattern_moves(conn: Connection, p: Plan, acc: np.ndarray, group_idx: np.nda
                   Column("account_no", String(20), primary_key=True), prefixes=["TEMPORARY"])
     table.create(conn)
     R.insert_frame(conn, table, pd.DataFrame({"account_no": acc}))
-    head = R.Span(p.bal.day0, (p.old_bal.last - p.bal.day0).days + 1)
-    b = balances
+    arch = carry.archived(conn)
+    start = arch.before if arch else p.bal.day0  # the archived days' signs are carried
+    b, index = balances, pd.Index(acc)
     got, day, value = R.columns(R.fetch(conn, select(
-        b.c.account_no, R.day_offset(conn, b.c.as_of, head.day0), b.c.balance_paise)
+        b.c.account_no, R.day_offset(conn, b.c.as_of, start), b.c.balance_paise)
         .select_from(table.join(b, b.c.account_no == table.c.account_no))
         .where(b.c.as_of <= p.old_bal.last)
         .order_by(table.c.account_no, b.c.as_of)), 3)  # by b's column SQLite scans b
-    pos, found = R.owned(pd.Index(acc), got, grouped=True)
-    grid = G.balance_grid(len(acc), head.days, pos[found], day[found].astype(np.int64),
-                          value[found].astype(float))
-    history = G.sign_chars(grid)
+    pos, found = R.owned(index, got, grouped=True)
+    first = signs = None
+    if arch is not None:
+        first, signs = carry.carried(conn, carry.carry_rows(R.Accounts(table)), index, arch)
+    grid = G.balance_grid(len(acc), (p.old_bal.last - start).days + 1, pos[found],
+                          day[found].astype(np.int64), value[found].astype(float), first=first)
+    history = G.sign_chars(grid) if first is None else np.hstack([signs,
+                                                                  G.sign_chars(grid[:, 1:])])
     return pd.DataFrame({
         "g": np.concatenate([group_idx, group_idx]),
         "pattern": np.concatenate([G.as_patterns(np.hstack([history, old_tail])),

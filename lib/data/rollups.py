@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Date, Integer, Table, cast, delete, func, insert, literal, select
 from sqlalchemy.engine import Connection
 
+from lib.data import carry
 from lib.data.contract import ACTIVITIES, DUES_BANDS
 from lib.data.day_grid import (
     add_flat,
@@ -96,10 +97,15 @@ class SpanTooLong(ValueError):
 
 def rebuild_rollups(conn: Connection, progress: Progress | None = None) -> None:
     """Recompute every rollup table from the raw tables, inside the caller's transaction."""
+    arch = carry.archived(conn)
     for table in ROLLUP_TABLES:
-        conn.execute(delete(table))
+        # archived days' daily rows stay: no raw row is left to recompute them from
+        kept = arch is not None and table in (r_balance_daily, r_cleared_daily)
+        conn.execute(delete(table).where(table.c.day >= arch.before) if kept else delete(table))
     rebuild_consumer_counts(conn, clear=False)
     bal, act = _day_range(conn, balances.c.as_of), _day_range(conn, activities.c.day)
+    if arch is not None:
+        bal = span_of(arch.day0, bal.last if bal else arch.before - timedelta(days=1), "balances")
     write_spans(conn, bal, act)
     for name, frame in account_rollups(conn, bal, act, progress=progress).items():
         insert_frame(conn, ROLLUP_BY_NAME[name], frame)
@@ -210,7 +216,7 @@ def account_rollups(conn: Connection, bal: Span | None, act: Span | None, *,
     groups = Groups()
     parts = []
     if bal is not None and "balances" in kinds:
-        parts.append(_BalanceAccumulator(bal, accounts))
+        parts.append(_BalanceAccumulator(bal, accounts, carry.archived(conn)))
     if act is not None and "activities" in kinds:
         parts.append(_ActivityAccumulator(act, accounts))
     if "recharges" in kinds:
@@ -315,36 +321,47 @@ def balance_frames(neg: np.ndarray, arrears: np.ndarray, cleared: np.ndarray, sp
 class _BalanceAccumulator:
     """Negative counts, arrears by band, cleared counts and sign patterns, summed over chunks."""
 
-    def __init__(self, span: Span, accounts: Accounts) -> None:
-        self.span, self.accounts = span, accounts
+    def __init__(self, span: Span, accounts: Accounts, arch: carry.Archived | None) -> None:
+        self.span, self.accounts, self.arch = span, accounts, arch
+        # with months archived, only the days held are computed, from the carried states
+        self.shift = arch.days if arch else 0
         self.neg = self.arrears = self.cleared = None
         self.patterns: list[pd.DataFrame] = []
 
     def add(self, conn: Connection, accounts: pd.Index, group_idx: np.ndarray, lo: str,
             hi: str) -> None:
         """Fold in the balances of one chunk of accounts."""
-        b = balances
+        b, start, days = balances, self.span.day(self.shift), self.span.days - self.shift
         # In key order, so an account's rows are adjacent: one look-up per account, not per row.
-        query = (self.accounts.rows(b, self.accounts.key(b), day_offset(conn, b.c.as_of, self.span.day0),
+        query = (self.accounts.rows(b, self.accounts.key(b), day_offset(conn, b.c.as_of, start),
                                     b.c.balance_paise)
                  .where(self.accounts.within(b, lo, hi))
                  .order_by(self.accounts.key(b), b.c.as_of))
         acc, day, bal = columns(fetch(conn, query), 3)
         pos, found = owned(accounts, acc, grouped=True)
-        grid = balance_grid(len(accounts), self.span.days, pos[found],
-                            day[found].astype(np.int64), bal[found].astype(float))
+        first = signs = None
+        if self.arch is not None:
+            first, signs = carry.carried(conn, carry.carry_rows(self.accounts).where(
+                self.accounts.within(carry.balance_carry, lo, hi)), accounts, self.arch)
+        grid = balance_grid(len(accounts), days, pos[found], day[found].astype(np.int64),
+                            bal[found].astype(float), first=first)
         ngroups = int(group_idx.max()) + 1 if len(accounts) else 0
-        counts, sums = negative_bins(grid, group_idx, ngroups)
+        held = grid if first is None else grid[:, 1:]  # the carried state's column is no day
+        counts, sums = negative_bins(held, group_idx, ngroups)
         self.neg, self.arrears = add_flat(self.neg, counts), add_flat(self.arrears, sums)
-        self.cleared = add_flat(self.cleared, cleared_bins(grid, group_idx, ngroups))
-        frame = pd.DataFrame({"g": group_idx, "pattern": as_patterns(sign_chars(grid))})
+        done = cleared_bins(grid, group_idx, ngroups)
+        if first is not None:
+            done = done.reshape(max(ngroups, 1), days + 1)[:, 1:].ravel()
+        self.cleared = add_flat(self.cleared, done)
+        chars = sign_chars(held) if signs is None else np.hstack([signs, sign_chars(held)])
+        frame = pd.DataFrame({"g": group_idx, "pattern": as_patterns(chars)})
         self.patterns = _fold(self.patterns, frame.groupby(["g", "pattern"], as_index=False).size(),
                               ["g", "pattern"])
 
     def frames(self, groups: Groups) -> dict[str, pd.DataFrame]:
         """The balance rollups' rows."""
         out = balance_frames(_or_empty(self.neg), _or_empty(self.arrears),
-                             _or_empty(self.cleared), self.span, groups)
+                             _or_empty(self.cleared), self.span, groups, self.shift)
         out[r_neg_pattern.name] = pattern_frame(self.patterns, ["g", "pattern"], groups)
         return out
 

@@ -79,6 +79,20 @@ balances = Table(
     # B-tree walk: the account list's lookups and the rollup's reads by account range are
     # 2-6x faster, loads a quarter faster, and the file half the size. PostgreSQL ignores it.
     sqlite_with_rowid=False,
+    # PostgreSQL: one partition per month (lib.data.partitions), created by the load that
+    # first brings the month; old months are archived by dropping theirs (lib.data.retention).
+    postgresql_partition_by="RANGE (as_of)",
+)
+
+# Each account's state at the end of the archived months (lib.data.retention): its latest
+# snapshot before meta 'archived_before' and the sign of every archived day from meta
+# 'archived_day0', so the rollups' day patterns and carried states need no archived row.
+balance_carry = Table(
+    "balance_carry",
+    metadata,
+    Column("account_no", String(20), primary_key=True),
+    Column("balance_paise", BigInteger, nullable=False),
+    Column("signs", Text, nullable=False),
 )
 
 activities = Table(

@@ -7,6 +7,8 @@
     python -m lib.cli bench --consumers N [--days D] [--db URL] [--json FILE]
     python -m lib.cli bench --append-only --consumers N --days D [--runs R] [--baseline DIR]
     python -m lib.cli rebuild [--db URL]
+    python -m lib.cli archive --before YYYY-MM-DD [--to DIR] [--db URL]
+    python -m lib.cli partition [--db URL]
     python -m lib.cli watch INBOX [--db URL] [--once] [--interval SECONDS]
     python -m lib.cli loadtest [--consumers N | --db URL] [--sessions 20] [--browsers 2]
         [--seconds 300] [--think MIN MAX] [--port 8570] [--json FILE]
@@ -114,10 +116,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _operations(sub) -> None:
-    """Declare the operator's commands: rebuild and watch."""
+    """Declare the operator's commands: rebuild, archive, partition, watch and loadtest."""
     rebuild = sub.add_parser("rebuild", help="recompute every rollup from the raw tables (repair)")
     rebuild.add_argument("--db")
     rebuild.set_defaults(func=cmd_rebuild)
+
+    archive = sub.add_parser("archive", help="write the months of balances before a date to "
+                             "files and drop them from the database (rollups unchanged)")
+    archive.add_argument("--before", type=date.fromisoformat, required=True,
+                         metavar="YYYY-MM-DD", help="archive the months wholly before this day")
+    archive.add_argument("--to", type=Path, default=DATA_DIR / "archive", dest="folder",
+                         help="where each month's balances.csv goes (default data/archive)")
+    archive.add_argument("--db")
+    archive.set_defaults(func=cmd_archive)
+
+    partition = sub.add_parser("partition", help="PostgreSQL: copy a balances table made "
+                               "before partitioning into monthly partitions (once)")
+    partition.add_argument("--db")
+    partition.set_defaults(func=cmd_partition)
 
     watch = sub.add_parser("watch", help="load files and folders dropped into an inbox folder")
     watch.add_argument("inbox", type=Path)
@@ -238,6 +254,49 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     with get_engine(args.db).begin() as conn:
         full_rebuild(conn, _print_progress)
     print(f"\nrollups rebuilt in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    """Archive old months of balances (lib.data.retention); exit 2 when there is nothing to."""
+    from lib.data.audit import os_actor
+    from lib.data.engine import get_engine
+    from lib.data.retention import NothingHeld, archive
+
+    try:
+        with get_engine(args.db).begin() as conn:
+            done = archive(conn, args.before, args.folder, os_actor(), _print_progress)
+    except NothingHeld as exc:
+        print(f"archive: {exc}", file=sys.stderr)
+        return 2
+    if not done.months:
+        print(f"nothing to archive before {args.before}")
+        return 0
+    print(f"\narchived {', '.join(m.strftime('%Y-%m') for m in done.months)}: "
+          f"{done.rows:,} rows in {', '.join(str(p) for p in done.files)}; "
+          f"{done.accounts:,} accounts carried")
+    return 0
+
+
+def cmd_partition(args: argparse.Namespace) -> int:
+    """Move a PostgreSQL database's plain balances table into monthly partitions."""
+    from lib.data import partitions
+    from lib.data.engine import get_engine, is_postgres
+    from lib.data.load_apply import lock
+
+    engine = get_engine(args.db)
+    if not is_postgres(engine):
+        print("partition: only PostgreSQL partitions balances", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        lock(conn)
+        copied = partitions.migrate(conn)
+    if copied < 0:
+        print("balances is already partitioned; nothing to do")
+    else:
+        print(f"balances partitioned: {copied:,} rows copied in "
+              f"{time.perf_counter() - started:.1f} s")
     return 0
 
 
