@@ -7,7 +7,7 @@ import streamlit as st
 from lib.figures import current
 from lib.view import charts, drill, ui
 from lib.view.formats import KPI_KINDS
-from lib.view.labels import kpi_label, level_label, t
+from lib.view.labels import in_language, kpi_label, level_label, t
 
 KEYS = ["complaints_received", "complaints_resolved", "complaints_open", "resolution_hours_median"]
 COUNTS = KEYS[:3]
@@ -40,7 +40,8 @@ with st.expander(t("topic.chart_data", lang)):
 
 st.subheader(t("hd.per_desk", lang))
 zones = ui.with_unit_name(current.by_unit(f.scope, f.period, "zone"), lang)
-desks = desks.assign(zone=desks["zone_code"].map(dict(zip(zones["code"], zones["unit"],
+desks = desks.assign(help_desk=in_language(desks, "help_desk", lang),
+                     zone=desks["zone_code"].map(dict(zip(zones["code"], zones["unit"],
                                                           strict=True))))
 ui.open_bars(desks, "help_desk", "complaints_open", t("hd.open_by_desk", lang), lang,
              t("hd.none_open", lang))

@@ -79,6 +79,12 @@ COMPLAINTS = [  # ticket, area, desk, opened, resolved, category
     ("c6", "A3", "Ganganagar help desk", "2026-01-30T10:00:00", "2026-02-01T12:00:00", "supply"),
 ]
 
+# Optional Hindi names (write_hindi_officers): Z1's chief engineer and the Ganganagar desk have
+# them; Z2's engineer and the Kazipur desk do not. The Ganganagar desk's latest complaint with a
+# Hindi name (c2, 02 Feb) names it; c6 (30 Jan) has an older name.
+CHIEF_HI = {"Z1": "मुनीश चोपड़ा"}
+DESK_HI = {"c2": "गंगानगर हेल्प डेस्क", "c6": "गंगानगर शिकायत केंद्र"}
+
 CAMPAIGNS = [("CAMP1", "Smart Meter Consumer Awareness Drive", "स्मार्ट मीटर उपभोक्ता जागरूकता अभियान",
               "02-02-2026", "2026-02-04")]
 
@@ -161,6 +167,27 @@ def write_fixture(folder: Path) -> Path:
            CAMPAIGNS)
     _write(folder / "targets.csv", ["campaign_id", "level", "code", "metric", "target"], TARGETS)
     return folder
+
+
+def write_hindi_officers(folder: Path) -> Path:
+    """The fixture with the optional Hindi names of chief engineers and help desks (CHIEF_HI,
+    DESK_HI; the others have none, so pages fall back to English); returns the folder."""
+    write_fixture(folder)
+    rewrite(folder / "hierarchy.csv",
+            lambda r: {**r, "chief_engineer_hi": CHIEF_HI.get(r["zone_code"], "")})
+    rewrite(folder / "complaints.csv",
+            lambda r: {**r, "help_desk_hi": DESK_HI.get(r["ticket_id"], "")})
+    return folder
+
+
+def rewrite(path: Path, change) -> None:
+    """Rewrite a fixture CSV row by row (``change`` maps a row dict to its new dict)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = [change(r) for r in csv.DictReader(fh)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _write(path: Path, header: list[str], rows) -> None:

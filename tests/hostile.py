@@ -7,7 +7,6 @@ fixture's; only what is *shown* changes. Used by ``tests/test_browser_hostile.py
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from lib.data.contract import MAX_TEXT_LENGTH
@@ -52,9 +51,9 @@ NAMES_HI = (*ZONE_HI.values(), *AREA_HI.values(), CAMPAIGN[1])
 def write_hostile(folder: Path) -> Path:
     """The fixture's files with the hostile names; returns the folder."""
     F.write_fixture(folder)
-    _rewrite(folder / "hierarchy.csv", _hierarchy_row)
-    _rewrite(folder / "complaints.csv", lambda r: {**r, "help_desk": DESK[r["help_desk"]]})
-    _rewrite(folder / "campaigns.csv",
+    F.rewrite(folder / "hierarchy.csv", _hierarchy_row)
+    F.rewrite(folder / "complaints.csv", lambda r: {**r, "help_desk": DESK[r["help_desk"]]})
+    F.rewrite(folder / "campaigns.csv",
              lambda r: {**r, "name": CAMPAIGN[0], "name_hi": CAMPAIGN[1]})
     return folder
 
@@ -64,12 +63,3 @@ def _hierarchy_row(row: dict[str, str]) -> dict[str, str]:
     return {**row, "zone_name": ZONE[z], "zone_name_hi": ZONE_HI[z], "chief_engineer": CHIEF[z],
             "circle_name": CIRCLE[c], "division_name": DIVISION[d], "area_name": AREA[a],
             "area_name_hi": AREA_HI[a], "district": DISTRICT}
-
-
-def _rewrite(path: Path, change) -> None:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = [change(r) for r in csv.DictReader(fh)]
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)

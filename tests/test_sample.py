@@ -185,6 +185,10 @@ def test_complaints_and_targets(frames):
     assert set(t[t.help_desk == sample.MAHAVIR_CHOWK_DESK].area_code) == {mahavir}
     khatauli = set(h[h.division_name == "Khatauli"].area_code)
     assert set(t[t.area_code.isin(khatauli)].help_desk) <= {"Khatauli division office help desk"}
+    # Every desk is named in Hindi too, one name per desk.
+    assert (t.help_desk_hi != "").all() and (t.groupby("help_desk").help_desk_hi.nunique() == 1).all()
+    assert set(t[t.help_desk == sample.MAHAVIR_CHOWK_DESK].help_desk_hi) == {"महावीर चौक हेल्प डेस्क"}
+    assert set(t[t.area_code.isin(khatauli)].help_desk_hi) <= {"खतौली खंड कार्यालय हेल्प डेस्क"}
 
     campaigns = frames["campaigns"].set_index("campaign_id")
     assert campaigns.loc["SMAD-2026-02", "start_date"] == "2026-02-02"

@@ -77,10 +77,12 @@ FILES: dict[str, FileSpec] = {
         "hierarchy",
         required=("zone_code", "zone_name", "chief_engineer", "circle_code", "circle_name",
                   "division_code", "division_name", "area_code", "area_name"),
-        # zone/circle/division_name_hi are this product's optional extension (docs/data-contract.md).
+        # zone/circle/division_name_hi and the officers' Hindi names are this product's
+        # optional extension (docs/data-contract.md).
         optional=("superintending_engineer", "executive_engineer", "subdivision_code",
                   "subdivision_name", "sdo", "area_name_hi", "district",
-                  "zone_name_hi", "circle_name_hi", "division_name_hi"),
+                  "zone_name_hi", "circle_name_hi", "division_name_hi", "chief_engineer_hi",
+                  "superintending_engineer_hi", "executive_engineer_hi", "sdo_hi"),
         key=("area_code",),
         kinds={"zone_code": "code", "circle_code": "code", "division_code": "code",
                "area_code": "code", "subdivision_code": "code"},
@@ -119,7 +121,7 @@ FILES: dict[str, FileSpec] = {
     "complaints": FileSpec(
         "complaints",
         required=("ticket_id", "area_code", "help_desk", "opened_at", "category"),
-        optional=("resolved_at",),
+        optional=("resolved_at", "help_desk_hi"),  # help_desk_hi: our extension
         key=("ticket_id",),
         kinds={"ticket_id": "code", "area_code": "code", "opened_at": "timestamp",
                "resolved_at": "timestamp", "category": "vocab:complaint_category"},

@@ -12,8 +12,10 @@ import threading
 import tomllib
 from pathlib import Path
 
-from sqlalchemy import Engine, String, create_engine, event, select, text
+from sqlalchemy import Column, Engine, String, create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.schema import CreateColumn
 
 from lib.data.contract import MAX_CODE_LENGTH
 from lib.data.schema import meta, metadata
@@ -57,6 +59,7 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             engine = _build_engine(resolved)
             metadata.create_all(engine)
+            add_missing_columns(engine)
             if engine.dialect.name == "postgresql":
                 widen_code_columns(engine)
             _engines[resolved] = engine
@@ -79,6 +82,44 @@ def widen_code_columns(engine: Engine) -> list[str]:
             conn.exec_driver_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" '
                                  f"TYPE varchar({MAX_CODE_LENGTH})")
     return [f"{t}.{c}" for t, c in short]
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add the nullable columns a database made by an older version lacks (``create_all`` adds
+    tables, never a column to a table that exists). Idempotent, and safe when two processes
+    start at once. Returns the columns added ("table.column")."""
+    missing = _missing_columns(engine)
+    stuck = [name for name in missing if not _column(name).nullable]
+    if stuck:  # a NOT NULL column would need a value for every row already there
+        raise RuntimeError("the database lacks required column(s) " + ", ".join(stuck)
+                           + "; it was made by an incompatible version")
+    guard = "IF NOT EXISTS " if engine.dialect.name == "postgresql" else ""
+    for name in missing:
+        column = _column(name)
+        ddl = CreateColumn(column).compile(dialect=engine.dialect)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f'ALTER TABLE "{column.table.name}" ADD COLUMN {guard}{ddl}')
+        except DBAPIError:
+            # SQLite has no IF NOT EXISTS here: another process may just have added it.
+            if name in _missing_columns(engine):
+                raise
+    return missing
+
+
+def _missing_columns(engine: Engine) -> list[str]:
+    """Every schema column ("table.column") absent from its table in the database."""
+    # One catalogue query for every table on PostgreSQL (not one per table).
+    found = inspect(engine).get_multi_columns(filter_names=list(metadata.tables))
+    present = {(table, c["name"]) for (_, table), cols in found.items() for c in cols}
+    return [f"{t.name}.{c.name}" for t in metadata.sorted_tables for c in t.columns
+            if (t.name, c.name) not in present]
+
+
+def _column(name: str) -> Column:
+    """The schema's column for "table.column"."""
+    table, column = name.split(".", 1)
+    return metadata.tables[table].c[column]
 
 
 def _build_engine(url: str) -> Engine:

@@ -20,6 +20,7 @@ from lib.data.schema import (
     r_recharge_daily,
 )
 from lib.figures.cells import complaint_counts
+from lib.figures.lookups import help_desk_names
 from lib.figures.memo import figure
 from lib.figures.metrics import median_resolution
 from lib.figures.scope import Period, Scope
@@ -66,7 +67,8 @@ def recharge_channels(engine: Engine, scope: Scope, period: Period) -> pd.DataFr
 
 @figure
 def help_desks(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
-    """Per help desk: complaints received, resolved, open at the end, and median resolution hours."""
+    """Per help desk (with its Hindi name where the data has one): complaints received,
+    resolved, open at the end, and median resolution hours."""
     c = complaints
     desk = c.c.help_desk.label("help_desk")
     with engine.connect() as conn:
@@ -77,7 +79,8 @@ def help_desks(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
         medians = median_resolution(conn, scope, None,
                                      [c.c.resolved_day.between(period.start, period.end)],
                                      by=[desk])
-    out = counts.merge(medians, on="help_desk", how="left")
+    out = counts.merge(medians, on="help_desk", how="left").merge(
+        help_desk_names(engine), on="help_desk", how="left")
     out = out[(out["complaints_received"] + out["complaints_resolved"] + out["complaints_open"]) > 0]
     return out.sort_values(["complaints_open", "complaints_received", "help_desk"],
                            ascending=[False, False, True]).reset_index(drop=True)

@@ -71,6 +71,21 @@ def hierarchy_frame(engine: Engine) -> pd.DataFrame:
 
 
 @figure
+def help_desk_names(engine: Engine) -> pd.DataFrame:
+    """Each help desk's Hindi name (help_desk, help_desk_hi): the one on its latest complaint
+    that carries one, so a desk renamed in a later load is shown by its new name everywhere."""
+    c = complaints
+    latest = func.row_number().over(partition_by=c.c.help_desk,
+                                    order_by=(c.c.opened_at.desc(), c.c.ticket_id.desc()))
+    named = (select(c.c.help_desk, c.c.help_desk_hi, latest.label("n"))
+             .where(c.c.help_desk_hi.is_not(None)).subquery())
+    with engine.connect() as conn:
+        rows = conn.execute(select(named.c.help_desk, named.c.help_desk_hi)
+                            .where(named.c.n == 1)).all()
+    return pd.DataFrame(rows, columns=["help_desk", "help_desk_hi"])
+
+
+@figure
 def data_span(engine: Engine) -> tuple[date, date] | None:
     """The first and last day of balance snapshots: the days the figures have data for."""
     with engine.connect() as conn:

@@ -87,11 +87,12 @@ def scoping_of(engine: Engine, scope: Scope, level: str | None) -> tuple[list, n
 
 @part
 def unit_names(engine: Engine, level: str) -> pd.DataFrame:
-    """Every unit of a level: code, name, Hindi name (and the zone's CE, or the unit's zone)."""
-    extra = {"zone": ("chief_engineer", "chief_engineer")}.get(level, ("zone_code", "zone_code"))
+    """Every unit of a level: code, name, Hindi name (and the zone's CE in both languages, or
+    the unit's zone)."""
+    extra = ("chief_engineer", "chief_engineer_hi") if level == "zone" else ("zone_code",)
     out = (hierarchy_frame(engine).groupby(f"{level}_code", sort=True)
            .agg(name=(f"{level}_name", "min"), name_hi=(f"{level}_name_hi", "min"),
-                **{extra[0]: (extra[1], "min")})
+                **{col: (col, "min") for col in extra})
            .rename_axis("code").reset_index())
     return out.astype({"code": object})
 

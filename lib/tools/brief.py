@@ -26,7 +26,7 @@ from lib.data.engine import get_engine
 from lib.figures import lookups, metrics, targets, tiles
 from lib.figures.scope import Period, Scope
 from lib.view.formats import IST, fmt_date, fmt_datetime_ist, fmt_day, fmt_delta, fmt_int, fmt_pct
-from lib.view.labels import kpi_help, kpi_label, level_label, t
+from lib.view.labels import in_language, kpi_help, kpi_label, level_label, t
 from lib.view.scope_words import UNIT_KEYS, scope_words
 from lib.view.svg_charts import Series
 from lib.view.theme import METRIC_COLORS
@@ -164,8 +164,7 @@ def gather(engine: Engine, scope: Scope, period: Period, campaign_id: str | None
 
 
 def _unit_names(df: pd.DataFrame, lang: str) -> list[str]:
-    names = df["name_hi"].fillna(df["name"]) if lang == "hi" and "name_hi" in df else df["name"]
-    return [str(n) for n in names]
+    return [str(n) for n in in_language(df, "name", lang)]
 
 
 def marks_for(count: int) -> tuple[str, ...]:

@@ -52,7 +52,7 @@ CAMPAIGN_NAME = "Smart Meter Consumer Awareness Drive"
 CAMPAIGN_NAME_HI = "स्मार्ट मीटर उपभोक्ता जागरूकता अभियान"
 CHUNK = 100_000  # consumers simulated and written at a time: bounds memory at any size
 METER_PREFIX = {"Genus": "GNS", "Intellismart": "ISL", "Polaris": "PLR", "Apraava": "APR"}
-MAHAVIR_CHOWK_DESK = "Mahavir Chowk help desk"
+MAHAVIR_CHOWK_DESK, MAHAVIR_CHOWK_DESK_HI = "Mahavir Chowk help desk", "महावीर चौक हेल्प डेस्क"
 COMPLAINTS_PER_CONSUMER_DAY = 1 / (350 * 8)  # about one ticket per 300 consumers in 8 days
 COMPLAINT_MIX = np.array([0.28, 0.22, 0.20, 0.08, 0.15, 0.07])  # COMPLAINT_CATEGORIES order
 COMPLAINT_MIX_CAMPAIGN = np.array([0.30, 0.17, 0.15, 0.21, 0.10, 0.07])
@@ -264,10 +264,13 @@ def _complaints(s: Setup, area_counts: np.ndarray, days: int) -> list[dict[str, 
         opened = start + timedelta(days=int(day[i]), seconds=int(second[i]))
         resolved = _desk_hours(opened + timedelta(seconds=max(600, int(hours[i] * 3600))),
                                int(late[i]))
-        desk = (MAHAVIR_CHOWK_DESK if row["area_name"] == "Mahavir Chowk"
-                else f"{row['division_name']} division office help desk")
+        desk, desk_hi = ((MAHAVIR_CHOWK_DESK, MAHAVIR_CHOWK_DESK_HI)
+                         if row["area_name"] == "Mahavir Chowk" else
+                         (f"{row['division_name']} division office help desk",
+                          f"{row['division_name_hi']} खंड कार्यालय हेल्प डेस्क"))
         rows.append({
             "ticket_id": f"TKT{k:08d}", "area_code": row["area_code"], "help_desk": desk,
+            "help_desk_hi": desk_hi,
             "opened_at": opened.isoformat(),
             "resolved_at": "" if stuck[i] or resolved >= end else resolved.isoformat(),
             "category": COMPLAINT_CATEGORIES[category[i]],

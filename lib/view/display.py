@@ -27,7 +27,7 @@ from lib.figures.scope import Period, Scope
 from lib.view import charts
 from lib.view.drill import top_units
 from lib.view.formats import IST, fmt_date, fmt_int
-from lib.view.labels import LANGS, kpi_label, level_label, t
+from lib.view.labels import LANGS, in_language, kpi_label, level_label, t
 from lib.view.safe import QUOTE_CHARS
 from lib.view.ui import Tile, kpi_tile, with_unit_name
 
@@ -332,7 +332,7 @@ def build_slide(name: str, snap: Snapshot, params: Params) -> Slide:
                                                           strict=True)])
         chart, note = _bars(ce, "score", "pct", t("kpi.target_achievement", lang), lang)
         return Slide(title, chart=chart, note=note)
-    desks = figs["desks"]
+    desks = figs["desks"].assign(help_desk=in_language(figs["desks"], "help_desk", lang))
     chart, note = _bars(desks[desks["complaints_open"] > 0], "complaints_open", "int",
                         t("hd.open_by_desk", lang), lang, unit_col="help_desk")
     return Slide(title, _tiles(figs["tiles"], DESK_KEYS, lang), chart,

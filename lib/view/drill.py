@@ -19,7 +19,7 @@ import streamlit as st
 from lib.data.contract import LEVELS
 from lib.figures.scope import Scope
 from lib.view import theme
-from lib.view.labels import t
+from lib.view.labels import in_language, t
 from lib.view.safe import md_text
 
 # URL parameter holding the chosen unit of each drill level.
@@ -136,11 +136,9 @@ def validated(drill: Drill, tree: pd.DataFrame, scope: Scope) -> tuple[Drill, li
 
 def unit_names(tree: pd.DataFrame, level: str, lang: str) -> dict[str, str]:
     """Code → display name of every unit of a level (Hindi where the data has it)."""
-    cols = [f"{level}_code", f"{level}_name"]
-    hi = f"{level}_name_hi"
-    units = tree.drop_duplicates(cols[0])
-    names = units[hi].fillna(units[cols[1]]) if lang == "hi" and hi in units else units[cols[1]]
-    return dict(zip(units[cols[0]], names, strict=True))
+    units = tree.drop_duplicates(f"{level}_code")
+    return dict(zip(units[f"{level}_code"], in_language(units, f"{level}_name", lang),
+                    strict=True))
 
 
 def crumbs(drill: Drill, tree: pd.DataFrame, lang: str) -> list[tuple[str, Drill]]:

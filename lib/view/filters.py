@@ -17,7 +17,7 @@ from lib.figures import current
 from lib.figures.first_view import campaign_dates, default_campaign, recent_week
 from lib.figures.scope import Period, Scope
 from lib.view.formats import fmt_date, fmt_day
-from lib.view.labels import LANG_NAMES, LANGS, category_label, t
+from lib.view.labels import LANG_NAMES, LANGS, category_label, in_language, t
 from lib.view.safe import md_text, quoted
 from lib.view.scope_words import UNIT_KEYS, scope_words, unit_options
 
@@ -66,9 +66,7 @@ def sidebar_filters(lang: str) -> Filters:
     sb.header(t("filter.title", lang))
 
     campaign_ids = campaigns["campaign_id"].tolist()
-    names = dict(zip(campaigns["campaign_id"],
-                     campaigns["name_hi" if lang == "hi" else "name"].fillna(campaigns["name"]),
-                     strict=True))
+    names = dict(zip(campaigns["campaign_id"], in_language(campaigns, "name", lang), strict=True))
     _seed("campaign", campaign_ids, notices, single=True, default=default_campaign(campaigns))
     campaign_id = _keyed(sb.selectbox, "campaign", lang, t("filter.campaign", lang), campaign_ids,
                          format_func=lambda c: names.get(c, c),

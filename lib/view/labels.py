@@ -11,8 +11,12 @@ department uses (ओटीपी, ऐप, रिचार्ज, हेल्प
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from lib.view.catalogue import SECTIONS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGS = ("en", "hi")
 LANG_NAMES = {"en": "English", "hi": "हिन्दी"}
@@ -119,3 +123,12 @@ def kpi_help(key: str, lang: str = "en") -> str:
 def page_title(page: str, lang: str = "en") -> str:
     """Title of a page (overview, zones, chief_engineers, ..., display)."""
     return t(f"page.{page}", lang)
+
+
+def in_language(df: pd.DataFrame, column: str, lang: str) -> pd.Series:
+    """A name from the data (``name``, ``zone_name``, ``chief_engineer``, ``help_desk``, ...) in
+    ``lang``: on Hindi pages its ``<column>_hi`` where the row has one, else the English."""
+    hindi = f"{column}_hi"
+    if _check_lang(lang) == "hi" and hindi in df:
+        return df[hindi].mask(df[hindi] == "").fillna(df[column])
+    return df[column]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.figures.scope import Scope
-from lib.view.labels import category_label, t
+from lib.view.labels import category_label, in_language, t
 
 UNIT_KEYS = (("zone", "zones"), ("circle", "circles"), ("division", "divisions"), ("area", "areas"))
 
 
 def unit_options(tree: pd.DataFrame, level: str, lang: str) -> dict[str, str]:
     """Codes of a level → display names (Hindi where the data has them)."""
-    cols = [f"{level}_code", f"{level}_name", f"{level}_name_hi"]
-    units = tree[cols].drop_duplicates(f"{level}_code")
-    names = units[cols[2]].fillna(units[cols[1]]) if lang == "hi" else units[cols[1]]
-    return dict(zip(units[cols[0]], names, strict=True))
+    units = tree[[f"{level}_code", f"{level}_name", f"{level}_name_hi"]].drop_duplicates(
+        f"{level}_code")
+    return dict(zip(units[f"{level}_code"], in_language(units, f"{level}_name", lang),
+                    strict=True))
 
 
 def scope_words(tree: pd.DataFrame, scope: Scope, lang: str) -> str:

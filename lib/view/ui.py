@@ -28,7 +28,7 @@ from lib.view.formats import (
     fmt_int,
     format_frame,
 )
-from lib.view.labels import level_label, page_title, t
+from lib.view.labels import in_language, level_label, page_title, t
 from lib.view.safe import quoted
 from lib.view.scope_words import scope_words
 from lib.view.tiles import Tile, kpi_tile, overview_tiles  # noqa: F401 (pages call ui.kpi_tile)
@@ -116,11 +116,14 @@ def current_filters() -> Filters:
 
 
 def with_unit_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add a ``unit`` column: the Hindi name where the data has one and the language is Hindi."""
+    """Add a ``unit`` column, and show a zone's chief engineer, in the page's language (the
+    Hindi name where the data has one and the language is Hindi, else the English)."""
     if df.empty:
         return df.assign(unit=pd.Series(dtype=str))
-    names = df["name_hi"].fillna(df["name"]) if lang == "hi" and "name_hi" in df else df["name"]
-    return df.assign(unit=names)
+    out = df.assign(unit=in_language(df, "name", lang))
+    if "chief_engineer" in df:
+        out["chief_engineer"] = in_language(df, "chief_engineer", lang)
+    return out
 
 
 def page_header(key: str, filters: Filters, *, needs_data: bool = True,
