@@ -33,6 +33,7 @@ class FileState:
     rejected: int = 0
     duplicates: int = 0
     changed: int = 0
+    written: list[str] = field(default_factory=list)  # the tables (partitions) its rows went to
 
     def summary(self, landed: bool) -> dict:
         """Per-file counts for the result and the load log."""

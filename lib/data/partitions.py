@@ -96,6 +96,18 @@ def ensure_for(conn: Connection, table) -> list[str]:
     return ensure_months(conn, low, high)
 
 
+def written(conn: Connection, table) -> list[str]:
+    """The partitions a staged ``balances`` table's rows went to (the table's own name when
+    it is not partitioned)."""
+    if not partitioned(conn):
+        return [PARENT]
+    low, high = conn.execute(select(func.min(table.c.as_of), func.max(table.c.as_of))).one()
+    if low is None:
+        return []
+    held, low, high = months(conn), month_start(low), month_start(high)
+    return [name for month, name in held.items() if low <= month <= high]
+
+
 def drop_month(conn: Connection, month: date) -> None:
     """Drop a month's partition (its rows go with it: a catalogue change, no row deleted)."""
     name = months(conn)[month]
