@@ -39,13 +39,52 @@ T = TypeVar("T")
 SIZE = 256  # results per function; a period's cells are a few thousand rows each
 
 
+class _Flight:
+    """One computation in progress, which other threads asking for the same key wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
 class _Store:
     """A bounded, thread-safe map from keys to results, least recently used out first."""
 
     def __init__(self, name: str, kind: str) -> None:
         self.name, self.kind = name, kind
         self._items: OrderedDict = OrderedDict()
+        self._flights: dict[Any, _Flight] = {}
         self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> tuple[bool, Any]:
+        """The stored result, or the one computed now: by this thread, or by the thread
+        already computing it (twenty screens asking at once after a load cost one
+        computation, not twenty competing for the same cores). True when this thread computed."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return False, self._items[key]
+            flight = self._flights.get(key)
+            leader = flight is None
+            if leader:
+                flight = self._flights[key] = _Flight()
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return False, flight.value
+        try:
+            flight.value = compute()
+            self.put(key, flight.value)
+            return True, flight.value
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.done.set()
 
     def get(self, key: Any) -> tuple[bool, Any]:
         with self._lock:
@@ -88,14 +127,16 @@ def _versioned(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
             if reading is None or reading[0] != url:
                 reading = (url, data_version(engine))
             key = (reading, args)
-            hit, value = store.get(key)
-            if not hit:
+
+            def compute() -> T:
                 token = _READING.set(reading)
                 try:
-                    value = fn(engine, *args)
+                    return fn(engine, *args)
                 finally:
                     _READING.reset(token)
-                store.put(key, value)
+
+            computed, value = store.get_or_compute(key, compute)
+            if computed:
                 _COMPUTED[kind] += 1
             return value.copy() if isinstance(value, pd.DataFrame) else value
 

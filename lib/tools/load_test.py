@@ -333,6 +333,8 @@ def run_load_test(args) -> int:
               **summarise(results, args.warmup)}
     print(render(report))
     if args.json:
+        report["steps"] = [[page, kind, round(at, 2), round(ms, 1)]  # each step, for a timeline
+                           for page, kind, at, ms in results.steps]
         Path(args.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0 if not results.errors else 1
 
