@@ -37,6 +37,9 @@ from lib.data.engine import data_version
 
 T = TypeVar("T")
 SIZE = 256  # results per function; a period's cells are a few thousand rows each
+# Built charts and formatted tables are bigger (a chart carries its data; a table its text)
+# and cost milliseconds to make again: fewer are kept, so a server's memory levels off soon.
+VIEW_SIZE = 64
 
 
 class _Flight:
@@ -53,6 +56,7 @@ class _Store:
 
     def __init__(self, name: str, kind: str) -> None:
         self.name, self.kind = name, kind
+        self.size = VIEW_SIZE if kind == "view" else SIZE
         self._items: OrderedDict = OrderedDict()
         self._flights: dict[Any, _Flight] = {}
         self._lock = threading.Lock()
@@ -96,7 +100,7 @@ class _Store:
     def put(self, key: Any, value: Any) -> None:
         with self._lock:
             self._items[key] = value
-            while len(self._items) > SIZE:
+            while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
     def clear(self) -> None:
