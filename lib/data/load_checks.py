@@ -125,10 +125,10 @@ def _check_keys(conn: Connection, fs: FileState, problems: Problems,
                     continue  # already invalid for its own values
                 others = [str(x) for x in lines if x != g[0]]
                 listed = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
-                code = "same_key_lines" if len(others) > 1 else "same_key"
                 found.append({"line": g[0], "column": ", ".join(key),
                               "value": ", ".join(str(v) for v in g[2:]),
-                              "reason": Reason(code, keys=tuple(key), lines=listed),
+                              "reason": Reason("same_key_lines" if len(others) > 1
+                                               else "same_key", keys=tuple(key), lines=listed),
                               **dict(zip(key, (str(v) for v in g[2:]), strict=True))})
             group = []
             if len(found) >= 50_000 or row is None:  # bounded memory, however many
