@@ -309,3 +309,66 @@ def test_data_page_shows_rejected_load(empty_db, tmp_path):
         f"कुछ भी लोड नहीं हुआ: {result.problem_count} समस्याएँ"]
     problems = frame(at, t("data.reason", "hi"))
     assert problems[t("data.file", "hi")].tolist()[0] == "consumers.csv"
+
+
+def _load_with_bad_rows(tmp_path, url: str):
+    """A rejected load with several kinds of bad rows, a repeated row and a file-level problem
+    (listed in load order: consumers, targets, balances)."""
+    folder = write_fixture(tmp_path / "files")
+    consumers = (folder / "consumers.csv").read_bytes() + (
+        "12345,A1,domestic,\n"  # line 12: not an account number
+        "0000000099,A9,domestic,\n"  # 13: an area not in the hierarchy
+        "0000000098,A1,domestik,\n"  # 14: not a category
+        f"0000000097,A1,domestic,{'M' * 41}\n"  # 15: a meter number over its 32 characters
+        "0000000096,A1,domestic,x,y\n"  # 16: more values than the header has columns
+        "0000000001,A1,domestic,\n").encode()  # 17: line 2 again, exactly
+    balances = (folder / "balances.csv").read_bytes() + b"0000000001,2014-06-30,5\n"  # line 17
+    return load_uploads([("hierarchy.csv", (folder / "hierarchy.csv").read_bytes()),
+                         ("consumers.csv", consumers), ("balances.csv", balances),
+                         ("targets.csv", b"campaign_id,level\nCAMP1,zone\n")], url=url)
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_data_page_says_the_importer_reasons_in_the_page_language(empty_db, tmp_path, lang):
+    """The problems and warnings of a load are the catalogue's, with the page's numbers and
+    dates; the command line's report keeps its English."""
+    from lib.data.contract import date_window
+    from lib.view.formats import fmt_date
+
+    result = _load_with_bad_rows(tmp_path, empty_db)
+    assert not result.ok
+    at = open_page("data", lang, session={"data_last_load": (result, None)})
+    problems = frame(at, t("data.reason", lang))
+    latest = fmt_date(date_window()[1], lang)
+    expected = {
+        "en": ["not an account number: it must be 6 to 20 digits and nothing else",
+               "unknown area_code: not in the hierarchy (already loaded or in this load)",
+               "not one of: domestic, commercial, industrial, institutional, agricultural, other",
+               "longer than 32 characters",
+               "has 5 values but the header has 4 columns; a value that contains a comma must "
+               "be in double quotes",
+               "targets.csv misses the required columns code, metric, target",
+               f"outside the accepted dates (01 Jan 2015 to {latest}): check the year"],
+        "hi": ["खाता संख्या नहीं: इसमें केवल 6 से 20 अंक होने चाहिए, और कुछ नहीं",
+               "अज्ञात area_code: संगठन संरचना में नहीं (न पहले से लोड, न इसी लोड में)",
+               "इनमें से कोई नहीं: domestic, commercial, industrial, institutional, agricultural, "
+               "other",
+               "32 अक्षरों से लंबा",
+               "इसमें 5 मान हैं पर हेडर में 4 कॉलम हैं; जिस मान में अल्पविराम (कॉमा) हो, उसे "
+               "दोहरे उद्धरण चिह्नों में रखें",
+               "targets.csv में आवश्यक कॉलम code, metric, target नहीं हैं",
+               f"स्वीकार्य तिथियों (01 जन॰ 2015 से {latest}) से बाहर: वर्ष जाँचें"],
+    }[lang]
+    assert problems[t("data.reason", lang)].tolist() == expected
+    assert problems[t("data.line", lang)].tolist() == ["12", "13", "14", "15", "16", "—", "17"]
+    warnings = frame(at, t("data.warning", lang))[t("data.warning", lang)].tolist()
+    assert warnings == [{
+        "en": "consumers.csv: 1 row(s) repeat an earlier row exactly and count once (line 17 "
+              "repeats line 2)",
+        "hi": "consumers.csv: किसी पिछली पंक्ति को हूबहू दोहराने वाली पंक्तियाँ: 1, ये एक ही बार "
+              "गिनी गईं (पंक्ति 17 पंक्ति 2 को दोहराती है)"}[lang]]
+    # The command line's report (and the load log, the rejects CSV) stay English.
+    report = result.report()
+    assert "targets.csv misses the required columns code, metric, target" in report
+    assert "consumers.csv line 15, column meter_no, value '" + "M" * 41 + \
+        "': longer than 32 characters" in report

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from lib.data.engine import get_meta
+from lib.data.reasons import Reason
 from lib.data.schema import balance_carry
 
 
@@ -53,8 +54,7 @@ def refuse_archived(conn: Connection, stage) -> None:
         return
     low = conn.execute(select(func.min(stage.c.as_of))).scalar()
     if low is not None and str(low)[:10] < arch.before.isoformat():
-        raise ArchivedMonth(f"balances dated {str(low)[:10]} fall in a month archived "
-                            f"(everything before {arch.before}); they cannot be loaded again")
+        raise ArchivedMonth(Reason("archived", day=str(low)[:10], before=arch.before.isoformat()))
 
 
 def carried(conn: Connection, query, accounts: pd.Index, arch: Archived

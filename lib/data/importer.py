@@ -56,6 +56,7 @@ from lib.data.load_checks import check_all
 from lib.data.load_files import FileState, collect_files, open_sources
 from lib.data.load_report import MAX_PROBLEMS, LoadResult, Problem, Problems, ProgressFn
 from lib.data.load_staging import sqlite_bulk_mode, sqlite_file, stage_all
+from lib.data.reasons import Reason
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +86,24 @@ def load_uploads(files: Sequence[tuple[str, bytes]], url: str | None = None, *,
         for (_, content), name in zip(files, names, strict=True):
             target = Path(tmp) / name
             if not name:
-                loader.problems.file_problem("", "An uploaded file has no name")
+                loader.problems.file_problem("", Reason("no_name"))
                 continue
             if target.exists():
-                loader.problems.file_problem(name,
-                                             f"{name} was uploaded twice; upload each file once")
+                loader.problems.file_problem(name, Reason("uploaded_twice", name=name))
                 continue
             target.write_bytes(content)
             paths.append(target)
         return loader.run(paths, "upload: " + ", ".join(names))
+
+
+def _failure(exc: Exception) -> Problem:
+    """The problem of a load that failed: the exception in English, or a refusal the code
+    raised with a Reason (an archived month) said in the page's language too."""
+    said = Reason("load_failed", error=f"{type(exc).__name__}: {parse.first_line(exc)}")
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Reason) else None
+    if cause is None:
+        return Problem("", None, None, None, str(said), said.code, said.values)
+    return Problem("", None, None, None, str(said), cause.code, dict(cause.values))
 
 
 class _Rejected(Exception):
@@ -127,9 +137,7 @@ class _Load:
             load_id = self._transaction(get_engine(self.url), source)
         except Exception as exc:  # a crash mid-load: the transaction was rolled back
             log.exception("load failed")
-            self.problems.add(Problem("", None, None, None,
-                                      f"The load failed and nothing was loaded "
-                                      f"({type(exc).__name__}: {parse.first_line(exc)})"), -1)
+            self.problems.add(_failure(exc), -1)
         try:
             result = self._finish(source, load_id)
         except Exception:  # e.g. the database went away: report without a load id

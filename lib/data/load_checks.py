@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import chain
 
-import pandas as pd
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -32,20 +31,20 @@ from sqlalchemy.exc import IntegrityError
 
 from lib.data.contract import FILES, LEVELS, LOAD_ORDER
 from lib.data.load_files import FileState
-from lib.data.load_report import Problems, ProgressFn
+from lib.data.load_report import Problems, ProgressFn, reason_frame
 from lib.data.load_staging import analyze
+from lib.data.reasons import Reason
 from lib.data.schema import metadata
 
-# (column, parent file, parent column, what the reason calls it)
+# (column, parent file, parent column, the reason's code)
 REFERENCES = {
-    "consumers": [("area_code", "hierarchy", "area_code", "area_code: not in the hierarchy")],
-    "complaints": [("area_code", "hierarchy", "area_code", "area_code: not in the hierarchy")],
-    "balances": [("account_no", "consumers", "account_no", "account: not among the consumers")],
-    "activities": [("account_no", "consumers", "account_no", "account: not among the consumers")],
-    "recharges": [("account_no", "consumers", "account_no", "account: not among the consumers")],
-    "targets": [("campaign_id", "campaigns", "campaign_id", "campaign_id: not among the campaigns")],
+    "consumers": [("area_code", "hierarchy", "area_code", "unknown_area")],
+    "complaints": [("area_code", "hierarchy", "area_code", "unknown_area")],
+    "balances": [("account_no", "consumers", "account_no", "unknown_account")],
+    "activities": [("account_no", "consumers", "account_no", "unknown_account")],
+    "recharges": [("account_no", "consumers", "account_no", "unknown_account")],
+    "targets": [("campaign_id", "campaigns", "campaign_id", "unknown_campaign")],
 }
-REFERENCE_SUFFIX = " (already loaded or in this load)"
 # Files naming a unit by (level column, code column): the code must be one of that level.
 UNIT_REFERENCES = {"targets": ("level", "code"), "users": ("scope_level", "scope_code")}
 
@@ -61,7 +60,7 @@ def check_all(conn: Connection, staged: list[FileState], files: list[FileState],
         analyze(conn, fs.stage)
         if not _index_keys(conn, fs.stage, FILES[fs.kind].key):
             _check_keys(conn, fs, problems, warnings)
-        for col, parent, parent_col, label in REFERENCES.get(fs.kind, []):
+        for col, parent, parent_col, code in REFERENCES.get(fs.kind, []):
             if parent in broken:
                 continue  # its file already failed; every row would just repeat that
             parent_stage = by_kind[parent].stage if parent in by_kind else None
@@ -69,15 +68,15 @@ def check_all(conn: Connection, staged: list[FileState], files: list[FileState],
                                                                  parent_col, parent_stage):
                 continue
             unknown = _unknown(fs.stage.c[col], parent, parent_col, parent_stage)
-            _reject_where(conn, fs, problems, unknown, col, lambda _row, label=label:
-                          "unknown " + label + REFERENCE_SUFFIX)
+            said = Reason(code)  # one object for every row it concerns
+            _reject_where(conn, fs, problems, unknown, col, lambda _row, said=said: said)
         if fs.kind in UNIT_REFERENCES and "hierarchy" not in broken:
             parent_stage = by_kind["hierarchy"].stage if "hierarchy" in by_kind else None
             level, code = UNIT_REFERENCES[fs.kind]
             _reject_where(conn, fs, problems,
                           _unknown_unit(fs.stage, parent_stage, level, code), code,
-                          lambda row, level=level: f"unknown {row._mapping[level]} code: not a "
-                          f"{row._mapping[level]}_code in the hierarchy" + REFERENCE_SUFFIX,
+                          lambda row, level=level: Reason("unknown_unit",
+                                                          level=row._mapping[level]),
                           also=(level,))
         if skip_invalid and conn.execute(
                 delete(fs.stage).where(fs.stage.c.bad == 1)).rowcount:
@@ -108,10 +107,9 @@ def _check_keys(conn: Connection, fs: FileState, problems: Problems,
                           .order_by(stg.c.line).limit(5)).all()
     if sample:
         fs.duplicates = conn.execute(delete(stg).where(exists().where(repeat))).rowcount
-        shown = ", ".join(f"line {a} repeats line {b}" for a, b in sample)
         more = ", ..." if fs.duplicates > len(sample) else ""
-        warnings.append(f"{fs.name}: {fs.duplicates:,} row(s) repeat an earlier row exactly "
-                        f"and count once ({shown}{more})")
+        warnings.append(Reason("repeats", name=fs.name, n=fs.duplicates,
+                               pairs=[(int(a), int(b)) for a, b in sample], more=more))
     conflict = and_(match, dup.c.exact == 0)
     rows = conn.execute(select(stg.c.line, stg.c.bad, *[stg.c[k] for k in key])
                         .where(conflict).order_by(*[stg.c[k] for k in key], stg.c.line)
@@ -129,14 +127,13 @@ def _check_keys(conn: Connection, fs: FileState, problems: Problems,
                 listed = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
                 found.append({"line": g[0], "column": ", ".join(key),
                               "value": ", ".join(str(v) for v in g[2:]),
-                              "reason": f"the same {' and '.join(key)} as line"
-                                        f"{'s' if len(others) > 1 else ''} {listed} "
-                                        "but different values",
+                              "reason": Reason("same_key_lines" if len(others) > 1
+                                               else "same_key", keys=tuple(key), lines=listed),
                               **dict(zip(key, (str(v) for v in g[2:]), strict=True))})
             group = []
             if len(found) >= 50_000 or row is None:  # bounded memory, however many
                 conflicting += len(found)
-                problems.add_frame(LOAD_ORDER.index(fs.kind), fs.name, pd.DataFrame(found))
+                problems.add_frame(LOAD_ORDER.index(fs.kind), fs.name, reason_frame(found))
                 found = []
         if row is not None:
             group.append(tuple(row))
@@ -148,7 +145,7 @@ def _check_keys(conn: Connection, fs: FileState, problems: Problems,
 
 def _reject_where(conn: Connection, fs: FileState, problems: Problems,
                   condition: ColumnElement[bool], column: str,
-                  reason: Callable[[Row], str], also: tuple[str, ...] = ()) -> None:
+                  reason: Callable[[Row], Reason], also: tuple[str, ...] = ()) -> None:
     """Report the staged rows matching ``condition`` and flag them invalid (``reason`` may read
     the key, ``column`` and the columns in ``also``)."""
     stg, key = fs.stage, list(FILES[fs.kind].key)
@@ -163,10 +160,10 @@ def _reject_where(conn: Connection, fs: FileState, problems: Problems,
                       "reason": reason(row),
                       **{k: str(row._mapping[k]) for k in key}})
         if len(batch) >= 50_000:
-            problems.add_frame(LOAD_ORDER.index(fs.kind), fs.name, pd.DataFrame(batch))
+            problems.add_frame(LOAD_ORDER.index(fs.kind), fs.name, reason_frame(batch))
             batch = []
     if batch:
-        problems.add_frame(LOAD_ORDER.index(fs.kind), fs.name, pd.DataFrame(batch))
+        problems.add_frame(LOAD_ORDER.index(fs.kind), fs.name, reason_frame(batch))
     if newly:
         fs.rejected += newly
         conn.execute(update(stg).where(stg.c.bad == 0, condition).values(bad=1))

@@ -11,6 +11,7 @@ from sqlalchemy import Table
 from lib.data import parse
 from lib.data.contract import FILES, LOAD_ORDER
 from lib.data.load_report import Problems
+from lib.data.reasons import Reason
 
 # Contract columns stored under another name, and the IST day stored beside each timestamp.
 STORED_AS = {("balances", "balance_inr"): "balance_paise",
@@ -46,20 +47,19 @@ class FileState:
 def collect_files(paths: list[Path], problems: Problems, warnings: list[str]) -> list[FileState]:
     """Resolve folders and files to contract files, one per kind."""
     if not paths:
-        problems.file_problem("", "Nothing to load: give a folder or contract files")
-    contract_names = ", ".join(LOAD_ORDER)
+        problems.file_problem("", Reason("nothing_to_load"))
     found: list[tuple[str, Path]] = []
     for path in paths:
         if path.is_dir():
-            found.extend(_folder_files(path, contract_names, problems, warnings))
+            found.extend(_folder_files(path, problems, warnings))
         elif path.is_file():
             if path.stem.lower() in FILES:
                 found.append((path.stem.lower(), path))
             else:
-                problems.file_problem(path.name, f"{path.name} is not a contract file: its name "
-                                      f"must be one of {contract_names} (.csv or .xlsx)")
+                problems.file_problem(path.name, Reason("not_contract_name", name=path.name,
+                                                        names=LOAD_ORDER))
         else:
-            problems.file_problem(str(path), f"{path} does not exist")
+            problems.file_problem(str(path), Reason("missing_path", path=str(path)))
     by_kind: dict[str, list[Path]] = {}
     for kind, path in dict.fromkeys((k, p.resolve()) for k, p in found):  # same file twice
         by_kind.setdefault(kind, []).append(path)
@@ -67,15 +67,16 @@ def collect_files(paths: list[Path], problems: Problems, warnings: list[str]) ->
     for kind in LOAD_ORDER:
         group = by_kind.get(kind, [])
         if len(group) > 1:
-            problems.file_problem(group[0].name, f"There are {len(group)} files for {kind} "
-                                  f"({', '.join(str(p) for p in group)}); load one at a time", kind)
+            problems.file_problem(group[0].name, Reason(
+                "several_files", n=len(group), kind=kind,
+                paths=", ".join(str(p) for p in group)), kind)
         elif group:
             files.append(FileState(kind, group[0].name, group[0]))
     return files
 
 
-def _folder_files(path: Path, contract_names: str, problems: Problems,
-                  warnings: list[str]) -> list[tuple[str, Path]]:
+def _folder_files(path: Path, problems: Problems, warnings: list[str]
+                  ) -> list[tuple[str, Path]]:
     """The contract files in a folder, as (kind, path); other data files are warned about."""
     inside = []
     for child in sorted(path.iterdir()):
@@ -84,11 +85,11 @@ def _folder_files(path: Path, contract_names: str, problems: Problems,
         if child.stem.lower() in FILES:
             inside.append((child.stem.lower(), child))
         elif child.suffix.lower() in (".csv", ".xlsx", ".xls", ".tsv", ".txt"):
-            warnings.append(f"{child.name} in {path} was ignored: not a contract "
-                            f"file name ({contract_names})")
+            warnings.append(Reason("folder_ignored", name=child.name, folder=str(path),
+                                   names=LOAD_ORDER))
     if not inside:
-        problems.file_problem(str(path), f"The folder {path} holds no contract files "
-                              f"(expected files named {contract_names}, .csv or .xlsx)")
+        problems.file_problem(str(path), Reason("empty_folder", folder=str(path),
+                                                names=LOAD_ORDER))
     return inside
 
 
@@ -100,10 +101,11 @@ def open_sources(files: list[FileState], problems: Problems, warnings: list[str]
             fs.source = parse.open_source(fs.path, fs.name, fs.kind, spec.required,
                                           spec.optional, spec.kinds)
         except parse.FileError as exc:
-            problems.file_problem(fs.name, str(exc), fs.kind)
+            problems.file_problem(fs.name, exc.reason, fs.kind)
             continue
         except OSError as exc:
-            problems.file_problem(fs.name, f"{fs.name} could not be read ({exc.strerror})", fs.kind)
+            problems.file_problem(fs.name, Reason("unreadable", name=fs.name, error=exc.strerror),
+                                  fs.kind)
             continue
         warnings.extend(fs.source.warnings)
         fs.stored = stored_columns(fs.kind, list(fs.source.positions))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib.data.contract import FILES, LOAD_ORDER
 from lib.data.inert import inert
+from lib.data.reasons import Reason, code_of
 
 MAX_PROBLEMS = 50  # problems listed in the result; the rest are counted (and in the rejects CSV)
 
@@ -25,13 +26,16 @@ ProgressFn = Callable[[float, str], None]
 
 @dataclass
 class Problem:
-    """One reason a file or a row cannot be loaded."""
+    """One reason a file or a row cannot be loaded: its English sentence, and its code and
+    values (``lib.data.reasons``; no code for an unexpected error's text)."""
 
     file: str
     line: int | None
     column: str | None
     value: str | None
     reason: str
+    code: str | None = None
+    values: dict[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
         """'file line N, column C, value 'V': reason', or the sentence of a file-level problem."""
@@ -58,7 +62,7 @@ class LoadResult:
     files: list[dict]
     problems: list[Problem]
     problem_count: int
-    warnings: list[str]
+    warnings: list[str]  # each a lib.data.reasons.Reason
     rows_accepted: int
     rows_rejected: int
     rejects_path: Path | None
@@ -116,16 +120,18 @@ class Problems:
 
     def add(self, problem: Problem, order: int) -> None:
         """Record one problem (order = the file's position in LOAD_ORDER)."""
-        self.add_frame(order, problem.file, pd.DataFrame({
-            "line": [problem.line], "column": [problem.column], "value": [problem.value],
-            "reason": [problem.reason]}))
+        reason = Reason(problem.code, problem.reason, **problem.values) if problem.code \
+            else problem.reason
+        self.add_frame(order, problem.file, reason_frame([{
+            "line": problem.line, "column": problem.column, "value": problem.value,
+            "reason": reason}]))
         if problem.line is None:
             self.fatal += 1
 
-    def file_problem(self, name: str, sentence: str, kind: str | None = None) -> None:
+    def file_problem(self, name: str, reason: Reason, kind: str | None = None) -> None:
         """Record a problem with a whole file (it rejects the load, even with skip_invalid)."""
         order = LOAD_ORDER.index(kind) if kind in LOAD_ORDER else -1
-        self.add(Problem(name, None, None, None, sentence), order)
+        self.add(Problem(name, None, None, None, str(reason), *code_of(reason)), order)
 
     def add_frame(self, order: int, file: str, frame: pd.DataFrame) -> None:
         """Record many problems of one file: columns line, column, value, reason and key columns."""
@@ -141,7 +147,7 @@ class Problems:
             line = None if pd.isna(row.line) else int(row.line)
             value = None if row.value is None or pd.isna(row.value) else str(row.value)
             column = None if row.column is None or pd.isna(row.column) else str(row.column)
-            problem = Problem(file, line, column, value, str(row.reason))
+            problem = Problem(file, line, column, value, str(row.reason), *code_of(row.reason))
             self.first.append(((order, _line_key(line), self.count, seq), problem))
         self.first.sort(key=lambda item: item[0])
         del self.first[MAX_PROBLEMS:]
@@ -176,6 +182,19 @@ class Problems:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+
+
+def reason_frame(records: list[dict]) -> pd.DataFrame:
+    """Problems as a frame, their reasons kept as Reason objects: pandas would make a column of
+    them plain strings, which forget their codes."""
+    frame = pd.DataFrame(records)
+    frame["reason"] = reason_column([r["reason"] for r in records])
+    return frame
+
+
+def reason_column(reasons: object) -> pd.Series:
+    """A column of Reason objects, kept as objects (see ``reason_frame``)."""
+    return pd.Series(reasons, dtype=object)
 
 
 def _line_key(line: object) -> int:

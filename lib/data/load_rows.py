@@ -9,6 +9,8 @@ import pandas as pd
 from lib.data import parse, parse_values
 from lib.data.contract import FILES, MAX_TEXT_LENGTH, MAY_BE_EMPTY, ROLE_LEVEL, VOCABULARIES
 from lib.data.load_files import DAY_OF, STORED_AS, FileState
+from lib.data.load_report import reason_column
+from lib.data.reasons import Reason, each
 from lib.data.schema import metadata
 
 Found = list[tuple[str | None, pd.Series]]  # (column, reasons) of every check that found some
@@ -61,7 +63,7 @@ def _parse_columns(fs: FileState, data: pd.DataFrame
             values, reasons = parse_values.parse_text(raw, _max_length(kind, col))
         if col in spec.required and (kind, col) not in MAY_BE_EMPTY:
             reasons = parse_values.reasons_where(index, (raw == "").to_numpy(),
-                                                 "required value is empty", reasons)
+                                                 Reason("required_empty"), reasons)
         stored[STORED_AS.get((kind, col), col)] = values
         if reasons is not None:
             found.append((col, reasons))
@@ -74,14 +76,14 @@ def _cross_column_rules(kind: str, index: pd.Index, stored: dict[str, pd.Series]
     if kind == "recharges":
         amount = stored["amount_paise"]
         nonpositive = amount.notna().to_numpy() & (amount.fillna(1).astype("int64") <= 0).to_numpy()
-        _add(found, index, "amount_inr", nonpositive, "amount must be more than zero")
+        _add(found, index, "amount_inr", nonpositive, Reason("not_positive"))
     if kind == "campaigns":
         start, end = stored["start_date"], stored["end_date"]
         both = start.notna().to_numpy() & end.notna().to_numpy()
         before = both & (end.fillna("").to_numpy() < start.fillna("").to_numpy())
         if before.any():
             _add(found, index, "end_date", before,
-                 "end_date is before start_date " + start.astype(object).fillna("").astype(str))
+                 each("end_before_start", start=start.to_numpy(dtype=object)[before]))
     if kind == "users":
         _users_rules(index, stored, found)
     if kind == "complaints" and "resolved_at" in timestamps:
@@ -89,9 +91,9 @@ def _cross_column_rules(kind: str, index: pd.Index, stored: dict[str, pd.Series]
         seconds = ((resolved - opened).dt.total_seconds())
         early = (seconds < 0).to_numpy()
         if early.any():
-            _add(found, index, "resolved_at", early, "resolved_at is before opened_at "
-                 + parse_values.format_timestamp(opened).astype(object).fillna("").astype(str)
-                 .str[:19])
+            opened_text = parse_values.format_timestamp(opened[early]).str[:19]
+            _add(found, index, "resolved_at", early,
+                 each("resolved_before_opened", opened=opened_text.to_numpy(dtype=object)))
         stored["resolution_seconds"] = pd.Series(
             np.floor(seconds.to_numpy()), index=index).astype("Int64")
 
@@ -103,14 +105,14 @@ def _users_rules(index: pd.Index, stored: dict[str, pd.Series], found: Found) ->
     known = role.notna().to_numpy() & level.notna().to_numpy()
     expected = role.map(ROLE_LEVEL).astype(object)
     wrong = known & expected.notna().to_numpy() & (expected != level).to_numpy()
-    _add(found, index, "scope_level", wrong,
-         "a " + role.fillna("") + " covers a " + expected.fillna("").astype(str) + ", not a "
-         + level.fillna("").astype(str))
+    _add(found, index, "scope_level", wrong, each(
+        "role_level", role=role.to_numpy()[wrong], expected=expected.to_numpy()[wrong],
+        level=level.to_numpy()[wrong]))
     discom = (level == "discom").to_numpy()
-    _add(found, index, "scope_code", discom & code.notna().to_numpy(),
-         "must be empty for the whole DISCOM (scope_level discom)")
-    _add(found, index, "scope_code", level.notna().to_numpy() & ~discom & code.isna().to_numpy(),
-         "required value is empty: the code of the " + level.fillna("").astype(str))
+    _add(found, index, "scope_code", discom & code.notna().to_numpy(), Reason("discom_code"))
+    no_code = level.notna().to_numpy() & ~discom & code.isna().to_numpy()
+    _add(found, index, "scope_code", no_code,
+         each("scope_code_empty", level=level.to_numpy()[no_code]))
 
 
 def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series], found: Found
@@ -129,7 +131,7 @@ def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series
                                                          mask)
         frames.append(pd.DataFrame({"line": chunk.lines[mask], "column": col,
                                     "value": data[col].to_numpy()[mask],
-                                    "reason": reasons.to_numpy()[mask]}))
+                                    "reason": reason_column(reasons.to_numpy()[mask])}))
         if (kind, col) in DAY_OF:
             stored[DAY_OF[(kind, col)]] = _blank(stored[DAY_OF[(kind, col)]], mask)
         if kind == "complaints" and col in ("opened_at", "resolved_at") \
@@ -139,8 +141,8 @@ def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series
         over = chunk.overflow > 0
         bad |= over
         frames.append(pd.DataFrame({"line": chunk.lines[over], "column": None, "value": None,
-                                    "reason": [_width_reason(n, fs.source)
-                                               for n in chunk.overflow[over]]}))
+                                    "reason": reason_column([_width_reason(n, fs.source)
+                                                        for n in chunk.overflow[over]])}))
     problems = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if frames:
         positions = np.searchsorted(chunk.lines, problems["line"].to_numpy())
@@ -151,20 +153,21 @@ def _flag_invalid(fs: FileState, chunk: parse.Chunk, stored: dict[str, pd.Series
     return problems, bad
 
 
-def _width_reason(n: int, source: parse.Source) -> str:
+def _width_reason(n: int, source: parse.Source) -> Reason:
     """Why a row with ``n`` values does not fit the header."""
     if n < source.width:
-        return (f"has {n} values but the header has {source.width} columns; every row needs a "
-                "value (or an empty one between commas) for each column")
-    return (f"has {n} values but the header has {len(source.header)} columns; a value that "
-            "contains a comma must be in double quotes")
+        return Reason("short_row", n=int(n), width=source.width)
+    return Reason("long_row", n=int(n), width=len(source.header))
 
 
 def _add(found: list, index: pd.Index, column: str, mask: np.ndarray,
-         reason: str | pd.Series) -> None:
-    """Add a cross-column problem to the column's reasons."""
+         reason: Reason | np.ndarray) -> None:
+    """Add a cross-column problem to the column's reasons (one Reason, or one per row of
+    ``mask``)."""
+    if not mask.any():
+        return
     reasons = pd.Series(None, index=index, dtype=object)
-    reasons[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
+    reasons[mask] = reason
     found.append((column, reasons))
 
 

@@ -20,6 +20,7 @@ from lib.data.engine import is_postgres
 from lib.data.load_files import FileState
 from lib.data.load_report import Problems, ProgressFn
 from lib.data.load_rows import validate_chunk
+from lib.data.reasons import Reason
 from lib.data.schema import metadata
 
 T = TypeVar("T")
@@ -51,12 +52,12 @@ def stage_all(conn: Connection, staging: MetaData, files: list[FileState], probl
                 progress(0.8 * (done + chunk.position * size) / total,
                          f"reading {fs.name}: {fs.rows:,} rows")
         except parse.FileError as exc:
-            problems.file_problem(fs.name, str(exc), fs.kind)
+            problems.file_problem(fs.name, exc.reason, fs.kind)
             continue
         finally:
             done += size
         if fs.rows == 0:
-            problems.file_problem(fs.name, f"{fs.name} has a header but no data rows", fs.kind)
+            problems.file_problem(fs.name, Reason("no_rows", name=fs.name), fs.kind)
             continue
         staged.append(fs)
     return staged

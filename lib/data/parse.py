@@ -37,6 +37,7 @@ from lib.data.parse_values import (
     parse_vocab,
     parse_whole,
 )
+from lib.data.reasons import Reason
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -51,6 +52,11 @@ CONTRACT_FORMATS = (".csv", ".xlsx")
 
 class FileError(Exception):
     """A file that cannot be read at all; the message is one sentence for the user."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        """``FileError("empty", name=name)``: the reason's code and values (lib.data.reasons)."""
+        self.reason = Reason(code, **values)
+        super().__init__(self.reason)
 
 
 @dataclass
@@ -74,7 +80,7 @@ class Source:
     header: list[str]  # cells of the header row, trimmed (original spelling)
     positions: dict[str, int]  # contract column -> position in the row
     extra: list[str] = field(default_factory=list)  # header names that are not contract columns
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Reason] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -97,8 +103,9 @@ def open_source(path: Path, name: str, kind: str, required: tuple[str, ...],
     """Check a file's format and header; raise FileError with one sentence when unusable."""
     suffix = path.suffix.lower()
     if suffix not in CONTRACT_FORMATS:
-        raise FileError(f"{name} is a {suffix or 'extension-less'} file; only .csv (UTF-8) and "
-                        ".xlsx files can be loaded")
+        if not suffix:
+            raise FileError("no_suffix", name=name)
+        raise FileError("bad_suffix", name=name, suffix=suffix)
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     sheet_warning = None
@@ -120,33 +127,24 @@ def open_source(path: Path, name: str, kind: str, required: tuple[str, ...],
 def _sniff_csv(head: bytes, name: str) -> None:
     """Recognise what a .csv file really holds from its first bytes."""
     if not head.lstrip(b"\xef\xbb\xbf \t\r\n"):
-        raise FileError(f"{name} is empty")
+        raise FileError("empty", name=name)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        raise FileError(f"{name} is saved as UTF-16 (Excel's 'Unicode Text'); save it as "
-                        "'CSV UTF-8 (Comma delimited)' instead")
-    signatures = (
-        (b"%PDF", "a PDF document"),
-        (b"PK\x03\x04", "an Excel workbook or zip archive"),
-        (b"\xd0\xcf\x11\xe0", "an old Excel 97-2003 (.xls) workbook"),
-        (b"\x1f\x8b", "a gzip archive"),
-        (b"\x89PNG", "a PNG image"),
-        (b"\xff\xd8\xff", "a JPEG image"),
-    )
+        raise FileError("utf16", name=name)
+    signatures = ((b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0", "xls"),
+                  (b"\x1f\x8b", "gzip"), (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"))
     for magic, what in signatures:
         if head.startswith(magic):
-            raise FileError(f"{name} is {what}, not a CSV file; save it as "
-                            "'CSV UTF-8 (Comma delimited)'")
+            raise FileError("not_csv", name=name, what=what)
     if head.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml", b"<tabl"):
-        raise FileError(f"{name} is a web page (HTML/XML), not a CSV file; save it as "
-                        "'CSV UTF-8 (Comma delimited)'")
+        raise FileError("html", name=name)
     if b"\x00" in head:
-        raise FileError(f"{name} is a binary file, not CSV text")
+        raise FileError("binary", name=name)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as exc:
         line = head[: exc.start].count(b"\n") + 1
-        raise FileError(f"{name} is not UTF-8 text (byte 0x{head[exc.start]:02X} on line {line}); "
-                        "save it as 'CSV UTF-8 (Comma delimited)'") from None
+        raise FileError("not_utf8_line", name=name, byte=f"{head[exc.start]:02X}",
+                        line=line) from None
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -163,11 +161,11 @@ def _csv_header(path: Path, name: str) -> list[str]:
                             na_filter=False, encoding="utf-8-sig", skip_blank_lines=False,
                             index_col=False)
     except pd.errors.EmptyDataError:
-        raise FileError(f"{name} is empty") from None
+        raise FileError("empty", name=name) from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise FileError(f"{name} could not be read as CSV ({first_line(exc)})") from None
+        raise FileError("csv_unreadable", name=name, error=first_line(exc)) from None
     if first.empty:
-        raise FileError(f"{name} is empty")
+        raise FileError("empty", name=name)
     return [str(v).strip() for v in first.iloc[0].tolist()]
 
 
@@ -184,32 +182,29 @@ def _match_header(source: Source, required: tuple[str, ...], optional: tuple[str
     name = source.name
     normal = [h.strip().lower() for h in source.header]
     if not any(normal):
-        raise FileError(f"{name} has no header row: its first line is empty; line 1 must name the "
-                        f"columns ({', '.join(required)})")
+        raise FileError("header_empty", name=name, columns=required)
     known = set(required) | set(optional)
     if not known.intersection(normal):
         if len(source.header) == 1 and any(sep in source.header[0] for sep in (";", "\t", "|")):
-            raise FileError(f"{name} is not comma-separated (its header is one column "
-                            f"'{source.header[0][:60]}'); save it as 'CSV UTF-8 (Comma delimited)'")
-        raise FileError(f"{name} has no header row: line 1 must name the columns "
-                        f"({', '.join(required)}), but it reads "
-                        f"'{', '.join(h for h in source.header if h)[:80]}'")
+            raise FileError("not_comma", name=name, header=source.header[0][:60])
+        raise FileError("no_header", name=name, columns=required,
+                        reads=", ".join(h for h in source.header if h)[:80])
     seen: dict[str, int] = {}
     for pos, col in enumerate(normal):
         if col in known:
             if col in seen:
-                raise FileError(f"{name} has the column {col} twice (columns {seen[col] + 1} "
-                                f"and {pos + 1})")
+                raise FileError("column_twice", name=name, column=col, at=seen[col] + 1,
+                                again=pos + 1)
             seen[col] = pos
     missing = [c for c in required if c not in seen]
     if missing:
-        plural = "s" if len(missing) > 1 else ""
-        raise FileError(f"{name} misses the required column{plural} {', '.join(missing)}")
+        raise FileError("missing_columns" if len(missing) > 1 else "missing_column", name=name,
+                        columns=missing)
     source.positions = {c: seen[c] for c in required + optional if c in seen}
     source.extra = [h for h, n in zip(source.header, normal, strict=True) if n and n not in known]
     if source.extra:
-        source.warnings.append(f"{name}: ignored column{'s' if len(source.extra) > 1 else ''} "
-                               f"not in the contract: {', '.join(source.extra)}")
+        source.warnings.append(Reason("ignored_columns" if len(source.extra) > 1
+                                      else "ignored_column", name=name, columns=source.extra))
 
 
 _FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -241,11 +236,9 @@ def _csv_chunks(source: Source, chunk_rows: int) -> Iterator[Chunk]:
             except StopIteration:
                 break
             except UnicodeDecodeError:
-                raise FileError(f"{source.name} is not UTF-8 text (a byte that UTF-8 does not allow "
-                                f"after {fh.tell():,} bytes); save it as 'CSV UTF-8 (Comma "
-                                "delimited)'") from None
+                raise FileError("not_utf8_after", name=source.name, bytes=fh.tell()) from None
             except pd.errors.ParserError as exc:
-                raise FileError(_parser_error_sentence(source.name, width, exc)) from None
+                raise _parser_error(source.name, width, exc) from None
             lines = frame.index.to_numpy() + 1
             fields = np.fromiter(itertools.islice(counts, len(frame)), dtype=np.int64,
                                  count=-1)
@@ -264,23 +257,21 @@ def _field_counts(source: Source) -> Iterator[int]:
             for record in csv.reader(fh):
                 yield len(record)
         except csv.Error as exc:
-            raise FileError(f"{source.name} could not be read as CSV (line "
-                            f"{getattr(exc, 'line_num', None) or '?'}: {first_line(exc)})"
-                            ) from None
+            raise FileError("csv_unreadable_line", name=source.name,
+                            line=getattr(exc, "line_num", None) or "?",
+                            error=first_line(exc)) from None
 
 
-def _parser_error_sentence(name: str, width: int, exc: Exception) -> str:
+def _parser_error(name: str, width: int, exc: Exception) -> FileError:
     """Turn a pandas tokenizer error into one sentence with the line number."""
     text = str(exc)
     m = _FIELDS_RE.search(text)
     if m:
-        return (f"{name} line {m[2]} has {m[3]} values but the header has {width} columns; a value "
-                "that contains a comma must be in double quotes")
+        return FileError("parser_long_row", name=name, line=int(m[2]), n=int(m[3]), width=width)
     m = _EOF_RE.search(text)
     if m:
-        return (f"{name} has a double quote that is never closed (from line {int(m[1]) + 1}); "
-                "check the quotes around values")
-    return f"{name} could not be read as CSV ({first_line(exc)})"
+        return FileError("unclosed_quote", name=name, line=int(m[1]) + 1)
+    return FileError("csv_unreadable", name=name, error=first_line(exc))
 
 
 def _finish_chunk(source: Source, frame: pd.DataFrame, lines: np.ndarray,
@@ -314,15 +305,13 @@ def _finish_chunk(source: Source, frame: pd.DataFrame, lines: np.ndarray,
 def _sniff_xlsx(head: bytes, name: str) -> None:
     """An .xlsx is a zip archive; say what it is when it is not."""
     if not head.strip():
-        raise FileError(f"{name} is empty")
+        raise FileError("empty", name=name)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileError(f"{name} is an old Excel 97-2003 (.xls) workbook renamed .xlsx; open it in "
-                        "Excel and save it as .xlsx or 'CSV UTF-8 (Comma delimited)'")
+        raise FileError("xls_renamed", name=name)
     if head.startswith(b"%PDF"):
-        raise FileError(f"{name} is a PDF document, not an Excel workbook")
+        raise FileError("xlsx_is_pdf", name=name)
     if not head.startswith(b"PK\x03\x04"):
-        raise FileError(f"{name} is not an Excel .xlsx workbook (it looks like text; if it is "
-                        "CSV, name it .csv)")
+        raise FileError("not_xlsx", name=name)
 
 
 def _open_workbook(path: Path, name: str) -> Workbook:
@@ -335,28 +324,27 @@ def _open_workbook(path: Path, name: str) -> Workbook:
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileError(f"{name} could not be opened as an Excel workbook "
-                        f"({first_line(exc)})") from None
+        raise FileError("xlsx_unreadable", name=name, error=first_line(exc)) from None
 
 
-def _xlsx_header(path: Path, name: str) -> tuple[list[str], str | None]:
+def _xlsx_header(path: Path, name: str) -> tuple[list[str], Reason | None]:
     """The first sheet's first row as text, and a warning when other sheets were skipped."""
     wb = _open_workbook(path, name)
     try:
         if not wb.worksheets:
-            raise FileError(f"{name} has no worksheet")
+            raise FileError("no_worksheet", name=name)
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # some writers store wrong dimensions; read what is there
         first = next(ws.iter_rows(values_only=True), None)
         if first is None:
-            raise FileError(f"{name} is empty (its first sheet '{ws.title}' has no rows)")
+            raise FileError("empty_sheet", name=name, sheet=ws.title)
         header = [_cell_text(v, "text").strip() for v in first]
         while header and header[-1] == "":
             header.pop()
         warning = None
         if len(wb.worksheets) > 1:
-            warning = (f"{name}: only the first sheet '{ws.title}' was read; "
-                       f"{len(wb.worksheets) - 1} other sheet(s) ignored")
+            warning = Reason("first_sheet_only", name=name, sheet=ws.title,
+                             others=len(wb.worksheets) - 1)
         return header, warning
     finally:
         wb.close()

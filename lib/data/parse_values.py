@@ -30,14 +30,15 @@ import numpy as np
 import pandas as pd
 
 from lib.data.contract import date_window
+from lib.data.reasons import Reason
 
 MAX_RUPEE_DIGITS = 13  # ₹10 lakh crore; larger is a broken export, and floats stay exact below it
 IST_OFFSET = np.timedelta64(330, "m")
 
-Reasons = pd.Series | None  # reason text per invalid row (None elsewhere), or None if all valid
+Reasons = pd.Series | None  # a Reason per invalid row (None elsewhere), or None if all valid
 
 
-def reasons_where(index: pd.Index, mask: np.ndarray, reason: str,
+def reasons_where(index: pd.Index, mask: np.ndarray, reason: Reason,
                    reasons: Reasons = None) -> Reasons:
     """Set ``reason`` on the rows of ``mask`` that have none yet."""
     if not mask.any():
@@ -48,7 +49,7 @@ def reasons_where(index: pd.Index, mask: np.ndarray, reason: str,
     return reasons
 
 
-DIGITS_REASON = "write digits as 0-9: Devanagari or other digits are not accepted in numbers and dates"
+DIGITS_REASON = Reason("digits")
 
 
 def explain_digits(s: pd.Series, reasons: Reasons) -> Reasons:
@@ -89,26 +90,23 @@ def parse_account(s: pd.Series) -> tuple[pd.Series, Reasons]:
     if bad.any():
         # Excel shows long numbers as 1.23457E+09 and saves them so: say what happened.
         sci = s.str.fullmatch(SCIENTIFIC_RE).to_numpy() & bad
-        reasons = reasons_where(s.index, sci, "not an account number: Excel turned it into a "
-                                 "number in scientific notation (format the column as Text)")
-        reasons = reasons_where(s.index, bad, "not an account number: it must be 6 to 20 digits "
-                                 "and nothing else", reasons)
+        reasons = reasons_where(s.index, sci, Reason("account_scientific"))
+        reasons = reasons_where(s.index, bad, Reason("account"), reasons)
     return _none_where(s, bad | empty), reasons
 
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 _DMY_DATE = re.compile(r"([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
-DATE_FORMAT_REASON = "not a date: write YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY"
+DATE_FORMAT_REASON = Reason("date_format")
 
 
-def window_reason(first: date, last: date) -> str:
+def window_reason(first: date, last: date) -> Reason:
     """The reason given for a date or timestamp outside the accepted window."""
-    return (f"outside the accepted dates ({first.isoformat()} to {last.isoformat()}): "
-            "check the year")
+    return Reason("date_window", earliest=first.isoformat(), latest=last.isoformat())
 
 
 def parse_date_text(text: str, window: tuple[date, date] | None = None
-                    ) -> tuple[str | None, str | None]:
+                    ) -> tuple[str | None, Reason | None]:
     """Parse one date; return (ISO date, None) or (None, reason)."""
     first, last = window or date_window()
     m = _ISO_DATE.fullmatch(text)
@@ -123,8 +121,8 @@ def parse_date_text(text: str, window: tuple[date, date] | None = None
         day = date(y, mo, d)
     except ValueError:
         if mo > 12 and d <= 12:
-            return None, "not a real calendar date: dates are day-first (DD-MM-YYYY), never month-first"
-        return None, "not a real calendar date"
+            return None, Reason("date_month_first")
+        return None, Reason("date_unreal")
     if not first <= day <= last:
         return None, window_reason(first, last)
     return day.isoformat(), None
@@ -146,8 +144,7 @@ _TS_DATE = r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}|[0-9]{
 _TS_TIME = r"[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
 _TS_OFFSET = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})"
 TIMESTAMP_RE = _TS_DATE + _TS_TIME + _TS_OFFSET + "?"
-TIMESTAMP_REASON = ("not a timestamp: write YYYY-MM-DD HH:MM[:SS] (ISO 8601; an offset such as "
-                    "+05:30 or Z is optional, without one the time is IST)")
+TIMESTAMP_REASON = Reason("timestamp_format")
 
 
 def _day_first_to_iso(s: pd.Series) -> pd.Series:
@@ -179,7 +176,7 @@ def parse_timestamp(s: pd.Series) -> tuple[pd.Series, Reasons]:
     outside = ((result < pd.Timestamp(first)) | (result >= pd.Timestamp(last + timedelta(days=1)))
                ).to_numpy()
     reasons = reasons_where(s.index, ~ok & ~empty, TIMESTAMP_REASON)
-    reasons = reasons_where(s.index, unreal, "not a real date and time", reasons)
+    reasons = reasons_where(s.index, unreal, Reason("timestamp_unreal"), reasons)
     reasons = reasons_where(s.index, outside, window_reason(first, last), reasons)
     if outside.any():
         result = result.mask(outside)
@@ -213,7 +210,7 @@ _SPACES = r"[\s\u00a0\u2007\u202f]+"
 _GROUPED_INT = r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3})"
 PLAIN_AMOUNT_RE = r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?"  # 13 = MAX_RUPEE_DIGITS
 AMOUNT_RE = r"(?:-₹?|₹-?)?" + _GROUPED_INT + r"(?:\.[0-9]+)?"
-AMOUNT_REASON = "not an amount in rupees (examples: 1234.50, -₹1,234.50, ₹12,34,567.50)"
+AMOUNT_REASON = Reason("amount_format")
 
 
 def _exact_paise(text: str) -> int | None:
@@ -253,8 +250,7 @@ def parse_amount(s: pd.Series) -> tuple[pd.Series, Reasons]:
         malformed[rest_index[~well_formed]] = True
         reasons = reasons_where(s.index, malformed, AMOUNT_REASON)
         reasons = reasons_where(s.index, too_large,
-                                f"amount too large (more than {MAX_RUPEE_DIGITS} digits of rupees)",
-                                reasons)
+                                Reason("amount_too_large", digits=MAX_RUPEE_DIGITS), reasons)
     values = _nullable_ints(paise, valid)
     values.index = s.index
     return values, reasons
@@ -273,8 +269,8 @@ def parse_whole(s: pd.Series) -> tuple[pd.Series, Reasons]:
         digits = squeezed[ok].str.replace(",", "", regex=False).str.replace(r"\.0+$", "", regex=True)
         numbers[ok] = digits.astype("int64").to_numpy()
     negative = ~ok & ~empty & squeezed.str.fullmatch("-" + WHOLE_RE).to_numpy()
-    reasons = reasons_where(s.index, negative, "must be 0 or more")
-    reasons = reasons_where(s.index, ~ok & ~empty, "not a whole number", reasons)
+    reasons = reasons_where(s.index, negative, Reason("negative"))
+    reasons = reasons_where(s.index, ~ok & ~empty, Reason("not_whole"), reasons)
     values = _nullable_ints(numbers, ok)
     values.index = s.index
     return values, reasons
@@ -291,7 +287,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, Reasons]:
     if ok.any():
         numbers[ok] = s[ok].astype("float64").to_numpy()
     values = pd.Series(pd.arrays.FloatingArray(numbers, ~ok), index=s.index)
-    return values, reasons_where(s.index, ~ok & ~empty, "not a number (0 or more, e.g. 2.5)")
+    return values, reasons_where(s.index, ~ok & ~empty, Reason("not_number"))
 
 
 def parse_vocab(s: pd.Series, vocabulary: tuple[str, ...]) -> tuple[pd.Series, Reasons]:
@@ -300,7 +296,7 @@ def parse_vocab(s: pd.Series, vocabulary: tuple[str, ...]) -> tuple[pd.Series, R
     empty = (s == "").to_numpy()
     bad = ~lower.isin(vocabulary).to_numpy() & ~empty
     return (_none_where(lower, bad | empty),
-            reasons_where(s.index, bad, "not one of: " + ", ".join(vocabulary)))
+            reasons_where(s.index, bad, Reason("not_one_of", choices=vocabulary)))
 
 
 def parse_text(s: pd.Series, max_length: int | None) -> tuple[pd.Series, Reasons]:
@@ -310,10 +306,10 @@ def parse_text(s: pd.Series, max_length: int | None) -> tuple[pd.Series, Reasons
     reasons = None
     if max_length is not None:
         long = (s.str.len() > max_length).to_numpy()
-        reasons = reasons_where(s.index, long, f"longer than {max_length} characters")
+        reasons = reasons_where(s.index, long, Reason("too_long", limit=max_length))
         bad |= long
     nul = s.str.contains("\x00", regex=False).to_numpy()
-    reasons = reasons_where(s.index, nul, "contains a NUL character", reasons)
+    reasons = reasons_where(s.index, nul, Reason("nul"), reasons)
     bad |= nul
     return _none_where(s, bad | empty), reasons
 
@@ -329,4 +325,4 @@ def parse_email(s: pd.Series) -> tuple[pd.Series, Reasons]:
     bad = ~lower.str.fullmatch(_EMAIL).fillna(False).to_numpy() & ~empty
     bad |= (s.str.len() > MAX_EMAIL_LENGTH).to_numpy()
     return (_none_where(lower, bad | empty),
-            reasons_where(s.index, bad, "not an e-mail address (name@example.org)"))
+            reasons_where(s.index, bad, Reason("not_email")))

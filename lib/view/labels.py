@@ -2,7 +2,7 @@
 
 Keys are dotted: ``section.name`` (``page.overview``, ``kpi.arrears_inr``, ``channel.upi``).
 To add a string, add one line ``"key": ("English", "हिन्दी"),`` to the right section of
-``lib/view/catalogue.py``;
+``lib/view/catalogue.py`` (the importer's reasons: their Hindi in ``lib/view/catalogue_reasons.py``);
 ``{name}`` placeholders are filled by ``t(key, lang, name=...)`` and must match in both
 languages. Hindi is written as a UPPCL officer writes it: Devanagari, with the loanwords the
 department uses (ओटीपी, ऐप, रिचार्ज, हेल्प डेस्क). Digits stay Latin in both languages.
@@ -14,6 +14,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from lib.view.catalogue import SECTIONS
+from lib.view.catalogue_reasons import REASONS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +36,7 @@ def _build(sections: tuple[dict[str, tuple[str, str]], ...]) -> dict[str, dict[s
     return labels
 
 
-LABELS: dict[str, dict[str, str]] = _build(SECTIONS)
+LABELS: dict[str, dict[str, str]] = _build((*SECTIONS, REASONS))
 
 # Which key prefix holds each vocabulary of lib.data.contract.VOCABULARIES (plus "band").
 VOCAB_PREFIX = {

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
 from lib.data.importer import LoadResult
+from lib.data.reasons import KINDS, code_of
 from lib.view import ui
-from lib.view.formats import fmt_int
-from lib.view.labels import t
+from lib.view.formats import fmt_date, fmt_datetime_ist, fmt_int
+from lib.view.labels import has, t
 
 
 def show_result(result: LoadResult, rejects: bytes | None, lang: str) -> None:
@@ -33,11 +34,16 @@ def show_result(result: LoadResult, rejects: bytes | None, lang: str) -> None:
             "duplicates": (t("data.duplicates", lang), "int")}, lang, "load-files")
     if result.warnings:
         st.markdown(f"**{t('data.warnings', lang)}**")
-        ui.table(pd.DataFrame({"warning": result.warnings}),
+        ui.table(pd.DataFrame({"warning": [reason_text(w, *code_of(w), lang)
+                                           for w in result.warnings]}),
                  {"warning": (t("data.warning", lang), "text")}, lang, "load-warnings")
     if result.problems:
         st.markdown(f"**{t('data.rejected_list' if result.ok else 'data.problems', lang)}**")
-        ui.table(pd.DataFrame([asdict(p) for p in result.problems]), {
+        ui.table(pd.DataFrame({
+            "file": [p.file for p in result.problems], "line": [p.line for p in result.problems],
+            "column": [p.column for p in result.problems],
+            "value": [p.value for p in result.problems],
+            "reason": [reason_text(p.reason, p.code, p.values, lang) for p in result.problems]}), {
             "file": (t("data.file", lang), "text"), "line": (t("data.line", lang), "int"),
             "column": (t("data.column", lang), "text"), "value": (t("data.value", lang), "text"),
             "reason": (t("data.reason", lang), "text")}, lang, "load-problems")
@@ -48,6 +54,40 @@ def show_result(result: LoadResult, rejects: bytes | None, lang: str) -> None:
         st.download_button(t("data.download_rejects", lang), rejects, mime="text/csv",
                            file_name=result.rejects_path.name if result.rejects_path
                            else "rejects.csv", icon=":material/download:", key="rejects_csv")
+
+
+def reason_text(english: str, code: str | None, values: Mapping[str, object], lang: str) -> str:
+    """A reason or warning of the importer in the page's language, from its code and values
+    (numbers in Indian grouping, dates in the page's format); the English when it has no code
+    (an unexpected error's text)."""
+    if not code or not has(f"reason.{code}"):
+        return str(english)
+    return t(f"reason.{code}", lang, **{k: _shown(k, v, lang) for k, v in values.items()})
+
+
+def _shown(name: str, value: object, lang: str) -> str:
+    """One value of a reason as the page shows it (lib.data.reasons.KINDS says what it is)."""
+    kind = KINDS.get(name)
+    if kind == "int" and isinstance(value, int):
+        return fmt_int(value, lang)
+    if kind == "date":
+        return fmt_date(value, lang)
+    if kind == "timestamp":
+        return fmt_datetime_ist(value, lang)
+    if kind in ("level", "role") and lang != "en":  # in English, the words the file is written in
+        key = ("reason.discom" if value == "discom" else f"level.{value}" if kind == "level"
+               else f"access.role.{value}")
+        return t(key, lang) if has(key) else str(value)
+    if kind == "and":
+        return f" {t('reason.and', lang)} ".join(map(str, value))
+    if kind == "list":
+        return ", ".join(map(str, value))
+    if kind == "pairs":
+        return ", ".join(t("reason.repeat_pair", lang, line=fmt_int(a, lang),
+                           earlier=fmt_int(b, lang)) for a, b in value)
+    if kind == "filetype":
+        return t(f"reason.filetype.{value}", lang)
+    return str(value)
 
 
 def history_table(history: pd.DataFrame, lang: str) -> None:
