@@ -284,3 +284,26 @@ def test_random_loads_equal_a_full_rebuild(db_url, tmp_path, rebuilds, seed, mon
         assert_equal_to_rebuild(engine, f"seed {seed} load {i}")
     # the first load; more only when a changed activity moved off the first or last day
     assert 1 <= len(rebuilds) <= 3
+
+
+def test_appended_days_split_across_chunks_equal_a_full_rebuild(db_url, tmp_path, rebuilds,
+                                                                 monkeypatch):
+    """Three days appended for 700 accounts, read 1,000 rows at a time: a chunk ends inside an
+    account's rows, which then start the next chunk; the rollups still equal a full rebuild."""
+    import numpy as np
+
+    monkeypatch.setattr(lib.data.rollups, "CHUNK_CELLS", 1)  # the floor: 1,000 rows a chunk
+    rng = np.random.default_rng(7)
+    engine = get_engine(db_url)
+    accounts = [f"{300000 + i}" for i in range(700)]
+    _load(db_url, _folder(tmp_path / "first", hierarchy=HIERARCHY,
+                          consumers=[(a, ["A1", "A2"][i % 2], "domestic")
+                                     for i, a in enumerate(accounts)],
+                          balances=[(a, "2026-02-05", str(int(rng.integers(-900, 200))))
+                                    for a in accounts[:-1]]))  # the last one: no state yet
+    days = ["2026-02-06", "2026-02-07", "2026-02-08"]
+    rows = [(a, d, str(int(rng.integers(-900, 200)))) for a in accounts for d in days
+            if rng.random() < 0.9]  # some accounts miss a day: their state carries
+    _load(db_url, _folder(tmp_path / "days", balances=rows))
+    assert len(rebuilds) == 1  # the first load only
+    assert_equal_to_rebuild(engine, "three days appended")

@@ -133,9 +133,7 @@ def plan(conn: Connection, staged: list[FileState]) -> Plan | None:
         before = R.account_rollups(conn, p.bal, p.act, subset=table, kinds=(kind,))
         p.deltas.append({name: _negated(frame) for name, frame in before.items()})
     if "balances" in files and p.bal.last > p.old_bal.last:
-        appended = _account_table(conn, p.temp, "_rd_append", [_appended(files["balances"], p)])
-        p.append = _count(conn, appended)
-        p.deltas.append(_append_delta(conn, files["balances"].stage, appended, p))
+        p.deltas.append(_append_delta(conn, files["balances"].stage, p))
     return p
 
 
@@ -201,13 +199,12 @@ def _changed(fs: FileState | None, p: Plan) -> list:
             select(real.c.account_no).select_from(real.join(s, match)).where(moved)]  # ... was
 
 
-def _appended(fs: FileState, p: Plan):
-    """Accounts with balances after the last day held and none changed before it."""
-    s, fixed = fs.stage, p.fix.get("balances")
-    query = select(s.c.account_no).where(s.c.as_of > p.old_bal.last)
-    if fixed is not None:
-        query = query.where(~exists().where(fixed.c.account_no == s.c.account_no))
-    return query
+def _appended(s: Table, p: Plan):
+    """Staged balances after the last day held, of accounts with none changed before it."""
+    after = s.c.as_of > p.old_bal.last
+    fixed = p.fix.get("balances")
+    return after if fixed is None else \
+        and_(after, ~exists().where(fixed.c.account_no == s.c.account_no))
 
 
 def _account_table(conn: Connection, temp: MetaData, name: str, selects: list) -> Table:
@@ -240,47 +237,25 @@ def _indexed_span(conn: Connection) -> R.Span | None:
 # --- the appended days ------------------------------------------------------------------------
 
 
-def _append_delta(conn: Connection, stage: Table, appended: Table, p: Plan
-                  ) -> dict[str, pd.DataFrame]:
+def _append_delta(conn: Connection, stage: Table, p: Plan) -> dict[str, pd.DataFrame]:
     """What the appended balances change: the new days' negative counts, arrears and cleared
     counts (against each account's last state carried into them), and the day patterns of the
     accounts whose sign on a new day differs from the carried one."""
-    last_day, k = p.old_bal.last, (p.bal.last - p.old_bal.last).days
-    b, c = balances, consumers
-    latest = (select(b.c.balance_paise)
-              .where(b.c.account_no == appended.c.account_no, b.c.as_of <= last_day)
-              .order_by(b.c.as_of.desc()).limit(1).scalar_subquery())
-    if carry.archived(conn) is not None:  # else the latest snapshot is an archived one
-        kept = carry.balance_carry
-        latest = func.coalesce(latest, select(kept.c.balance_paise).where(
-            kept.c.account_no == appended.c.account_no).scalar_subquery())
+    k = (p.bal.last - p.old_bal.last).days
     groups = R.Groups()
     neg = arrears = cleared = None
     moves: list[pd.DataFrame] = []
-    last = None
-    while True:
-        query = (select(appended.c.account_no, c.c.area_code, c.c.category, latest)
-                 .select_from(appended.join(c, c.c.account_no == appended.c.account_no)))
-        if last is not None:
-            query = query.where(appended.c.account_no > last)
-        rows = R.fetch(conn, query.order_by(appended.c.account_no)
-                       .limit(max(1_000, R.CHUNK_CELLS // (k + 1))))
-        if not rows:
-            break
-        acc, areas, cats, before = R.columns(rows, 4)
-        lo, last = rows[0][0], rows[-1][0]
-        accounts = pd.Index(acc)
-        group_idx = groups.index(areas, cats)
+    for row_acc, areas, cats, before, day, value in _appended_rows(
+            conn, stage, p, max(1_000, R.CHUNK_CELLS // (k + 1))):
+        starts = np.flatnonzero(np.concatenate(([True], row_acc[1:] != row_acc[:-1])))
+        acc = row_acc[starts]  # an account's rows are adjacent: its first row stands for it
+        p.append += len(acc)
+        group_idx = groups.index(areas[starts], cats[starts])
         ngroups = len(groups)
-        first = np.array([np.nan if v is None else float(v) for v in before])
-        new_acc, day, value = R.columns(R.fetch(conn, select(
-            stage.c.account_no, R.day_offset(conn, stage.c.as_of, last_day + timedelta(days=1)),
-            stage.c.balance_paise).where(stage.c.as_of > last_day,
-                                         stage.c.account_no.between(lo, last))
-            .order_by(stage.c.account_no, stage.c.as_of)), 3)
-        pos, found = R.owned(accounts, new_acc, grouped=True)
-        grid = G.balance_grid(len(accounts), k, pos[found], day[found].astype(np.int64),
-                              value[found].astype(float), first=first)
+        first = np.array(before[starts], dtype=float)  # None (no snapshot yet) becomes NaN
+        pos = np.repeat(np.arange(len(acc)), np.diff(np.append(starts, len(row_acc))))
+        grid = G.balance_grid(len(acc), k, pos, day.astype(np.int64), value.astype(float),
+                              first=first)
         carried = np.repeat(first[:, None], k, axis=1)
         n_new, a_new = G.negative_bins(grid[:, 1:], group_idx, ngroups)
         n_old, a_old = G.negative_bins(carried, group_idx, ngroups)
@@ -301,6 +276,42 @@ def _append_delta(conn: Connection, stage: Table, appended: Table, p: Plan
                    if moves else pd.DataFrame({"g": [], "pattern": [], "size": []}))
     out[r_neg_pattern.name] = R.pattern_frame([moves_frame], ["g", "pattern"], groups)
     return out
+
+
+def _appended_rows(conn: Connection, stage: Table, p: Plan, size: int):
+    """The appended balances in key order, about ``size`` rows and whole accounts at a time:
+    per row its account, area, category, last state (the latest balance as of the last day
+    held, one index seek; None if none), new day (0 = the day after) and balance, as columns.
+
+    One query per chunk straight from the staging table (no table of the appended accounts
+    first): its key index gives the rows in account order, so the consumer and last-state
+    look-ups walk their tables in order too."""
+    s, b, c, last_day = stage, balances, consumers, p.old_bal.last
+    latest = (select(b.c.balance_paise)
+              .where(b.c.account_no == s.c.account_no, b.c.as_of <= last_day)
+              .order_by(b.c.as_of.desc()).limit(1).scalar_subquery())
+    if carry.archived(conn) is not None:  # else the latest snapshot is an archived one
+        kept = carry.balance_carry
+        latest = func.coalesce(latest, select(kept.c.balance_paise).where(
+            kept.c.account_no == s.c.account_no).scalar_subquery())
+    query = (select(s.c.account_no, c.c.area_code, c.c.category, latest,
+                    R.day_offset(conn, s.c.as_of, last_day + timedelta(days=1)),
+                    s.c.balance_paise)
+             .select_from(s.join(c, c.c.account_no == s.c.account_no))
+             .where(_appended(s, p)))
+    after = None
+    while True:
+        chunk = query if after is None else query.where(s.c.account_no > after)
+        rows = R.fetch(conn, chunk.order_by(s.c.account_no, s.c.as_of).limit(size))
+        if not rows:
+            return
+        if len(rows) == size:  # the last account's rows may go on: it starts the next chunk
+            cut = len(rows) - 1  # (an account has fewer rows than ``size``: MAX_SPAN_DAYS)
+            while cut and rows[cut - 1][0] == rows[-1][0]:
+                cut -= 1
+            rows = rows[:cut]
+        after = rows[-1][0]
+        yield R.columns(rows, 6)
 
 
 def _pattern_moves(conn: Connection, p: Plan, acc: np.ndarray, group_idx: np.ndarray,

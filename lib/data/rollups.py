@@ -283,9 +283,15 @@ class Groups:
 
     def index(self, areas: np.ndarray, cats: np.ndarray) -> np.ndarray:
         """The id of each (area, category) pair, new pairs numbered as they come."""
+        # A million accounts hold a few thousand pairs: number the distinct ones, not each row.
+        area_codes, area_names = pd.factorize(areas)
+        cat_codes, cat_names = pd.factorize(cats)
+        codes, pairs = pd.factorize(area_codes * len(cat_names) + cat_codes)
         ids = self._ids
-        return np.fromiter((ids.setdefault(k, len(ids)) for k in zip(areas, cats, strict=True)),
-                           dtype=np.int64, count=len(areas))
+        known = np.fromiter((ids.setdefault(k, len(ids)) for k in zip(
+            area_names[pairs // len(cat_names)], cat_names[pairs % len(cat_names)], strict=True)),
+            dtype=np.int64, count=len(pairs))
+        return known[codes]
 
     def __len__(self) -> int:
         return len(self._ids)
