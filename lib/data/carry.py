@@ -13,7 +13,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from lib.data.engine import get_meta
@@ -47,12 +46,12 @@ def archived(conn: Connection) -> Archived | None:
                     date.fromisoformat(before))
 
 
-def refuse_archived(conn: Connection, stage) -> None:
-    """Refuse staged balances dated in an archived month: their days' figures are closed."""
+def refuse_archived(conn: Connection, low) -> None:
+    """Refuse staged balances whose first day ``low`` is in an archived month: their days'
+    figures are closed."""
     arch = archived(conn)
     if arch is None:
         return
-    low = conn.execute(select(func.min(stage.c.as_of))).scalar()
     if low is not None and str(low)[:10] < arch.before.isoformat():
         raise ArchivedMonth(Reason("archived", day=str(low)[:10], before=arch.before.isoformat()))
 

@@ -61,9 +61,13 @@ def upsert(conn: Connection, fs: FileState) -> int:
         and_(*[real.c[k] == stg.c[k] for k in key]))))).rowcount \
         if FILES[fs.kind].replaces else 0
     if fs.kind == "balances":
-        carry.refuse_archived(conn, fs.stage)
-        partitions.ensure_for(conn, fs.stage)  # every month the rows need, before them
-    fs.written = partitions.written(conn, fs.stage) if fs.kind == "balances" else [fs.kind]
+        low = high = None  # the staged days' span, read only where something needs it
+        if partitions.partitioned(conn) or carry.archived(conn):
+            low, high = conn.execute(select(func.min(stg.c.as_of), func.max(stg.c.as_of))).one()
+        carry.refuse_archived(conn, low)
+        fs.written = partitions.ensure_for(conn, low, high)  # every month, before the rows
+    else:
+        fs.written = [fs.kind]
     if is_postgres(conn):
         return gone + _update_then_insert(conn, real, stg, key, cols, values,
                                           _after_last_day(conn, fs))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import column, func, insert, select, table, text
 from sqlalchemy.engine import Connection
 
 from lib.data.engine import is_postgres
@@ -88,22 +88,15 @@ def ensure_months(conn: Connection, low: date | None, high: date | None) -> list
     return made
 
 
-def ensure_for(conn: Connection, table) -> list[str]:
-    """The partitions a staged ``balances`` table's rows need (``ensure_months``)."""
-    if not is_postgres(conn):
-        return []
-    low, high = conn.execute(select(func.min(table.c.as_of), func.max(table.c.as_of))).one()
-    return ensure_months(conn, low, high)
-
-
-def written(conn: Connection, table) -> list[str]:
-    """The partitions a staged ``balances`` table's rows went to (the table's own name when
-    it is not partitioned)."""
+def ensure_for(conn: Connection, low, high) -> list[str]:
+    """Create the partitions staged balances from day ``low`` to ``high`` need
+    (``ensure_months``) and return the tables the rows go to: those partitions, or
+    ``balances`` when unpartitioned."""
     if not partitioned(conn):
         return [PARENT]
-    low, high = conn.execute(select(func.min(table.c.as_of), func.max(table.c.as_of))).one()
     if low is None:
         return []
+    ensure_months(conn, low, high)
     held, low, high = months(conn), month_start(low), month_start(high)
     return [name for month, name in held.items() if low <= month <= high]
 
@@ -122,17 +115,18 @@ def migrate(conn: Connection) -> int:
     if partitioned(conn):
         return -1
     quote = conn.dialect.identifier_preparer.quote
-    old = quote(f"{PARENT}_unpartitioned")
+    old_name = f"{PARENT}_unpartitioned"
+    old = quote(old_name)
     conn.exec_driver_sql(f"ALTER TABLE {quote(PARENT)} RENAME TO {old}")
     # the new table's primary key would take the old one's name
     conn.exec_driver_sql(f"ALTER INDEX IF EXISTS {quote(PARENT + '_pkey')} "
                          f"RENAME TO {quote(PARENT + '_unpartitioned_pkey')}")
     balances.create(conn)
-    low, high = conn.execute(text(f"SELECT min(as_of), max(as_of) FROM {old}")).one()
-    ensure_months(conn, low, high)
     cols = [c.name for c in balances.columns]
-    copied = conn.execute(insert(balances).from_select(
-        cols, select(*[text(quote(c)) for c in cols]).select_from(text(old)))
-        .execution_options(preserve_rowcount=True)).rowcount
+    source = table(old_name, *[column(c) for c in cols])  # the renamed table, as Core sees it
+    low, high = conn.execute(select(func.min(source.c.as_of), func.max(source.c.as_of))).one()
+    ensure_months(conn, low, high)
+    copied = conn.execute(insert(balances).from_select(cols, select(*source.c))
+                          .execution_options(preserve_rowcount=True)).rowcount
     conn.exec_driver_sql(f"DROP TABLE {old}")
     return max(copied, 0)

@@ -9,6 +9,7 @@ remembered before anyone asks. The loading process cannot do it: what it remembe
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -92,25 +93,28 @@ def every_seconds() -> float:
         return EVERY_SECONDS
 
 
+def _built(engine: Engine, version: int | None) -> None:
+    """Note the data version built for ``engine`` (if it is still the one watched)."""
+    with _lock:
+        entry = _watched.get(str(engine.url))
+        if entry and entry[0] is engine:
+            entry[1] = version
+
+
 def keep_built(engine: Engine, every: float | None = None) -> None:
     """Start, once per database in this process, the thread that builds the first view of
     every later data version (the run that starts it is building the current one itself).
     It ends when the engine is disposed."""
     every = every_seconds() if every is None else every
-    url = str(engine.url)
     if not every:
         return
+    url = str(engine.url)
     with _lock:
         if url in _watched and _watched[url][0] is engine:
             return
         _watched[url] = [engine, None]
-    try:
-        version: int | None = data_version(engine)
-    except Exception:  # a database that is down: the thread builds once it is back
-        version = None
-    with _lock:
-        if _watched.get(url, [None])[0] is engine:
-            _watched[url][1] = version
+    with contextlib.suppress(Exception):  # a database that is down: built once it is back
+        _built(engine, data_version(engine))
     threading.Thread(target=_watch, args=(engine, every), name="first-view", daemon=True).start()
 
 
@@ -123,9 +127,7 @@ def _watch(engine: Engine, every: float) -> None:
                 if version != built_for(engine):
                     started = time.perf_counter()
                     build(engine)
-                    with _lock:
-                        if _watched.get(url, [None])[0] is engine:
-                            _watched[url][1] = version
+                    _built(engine, version)
                     log.info("first view of data version %s built in %.2f s", version,
                              time.perf_counter() - started)
             except Exception as exc:  # a database that is down: try again next time

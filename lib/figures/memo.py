@@ -60,6 +60,7 @@ class _Store:
         self._items: OrderedDict = OrderedDict()
         self._flights: dict[Any, _Flight] = {}
         self._lock = threading.Lock()
+        self.computed = 0  # results computed here rather than found (``computed``)
 
     def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> tuple[bool, Any]:
         """The stored result, or the one computed now: by this thread, or by the thread
@@ -81,6 +82,8 @@ class _Store:
         try:
             flight.value = compute()
             self.put(key, flight.value)
+            with self._lock:
+                self.computed += 1
             return True, flight.value
         except BaseException as exc:
             flight.error = exc
@@ -109,7 +112,6 @@ class _Store:
 
 
 _STORES: list[_Store] = []
-_COMPUTED: dict[str, int] = {"figure": 0, "part": 0}  # results computed, not found, per kind
 # (database URL, data version) of the outermost figure being computed in this context.
 _READING: ContextVar[tuple[str, int] | None] = ContextVar("figures_reading", default=None)
 
@@ -139,9 +141,7 @@ def _versioned(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
                 finally:
                     _READING.reset(token)
 
-            computed, value = store.get_or_compute(key, compute)
-            if computed:
-                _COMPUTED[kind] += 1
+            _, value = store.get_or_compute(key, compute)
             return value.copy() if isinstance(value, pd.DataFrame) else value
 
         return wrapper
@@ -157,7 +157,7 @@ part.__doc__ = "Like ``figure``, for the cells and lookups that figures are cut 
 
 def computed(kind: str = "figure") -> int:
     """How many ``@figure`` (or ``@part``) results this process has computed rather than found."""
-    return _COMPUTED[kind]
+    return sum(store.computed for store in _STORES if store.kind == kind)
 
 
 def freeze(value: Any) -> Any:

@@ -70,6 +70,11 @@ __all__ = ["PANDAS_KPIS", "PERIODS", "RUPEE_TOLERANCE", "SCOPES", "Check", "app_
 BENCH_DIR = DATA_DIR / "bench"
 
 
+def say(message: str) -> None:
+    """A time-stamped progress line on stderr (the report goes to stdout)."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 
@@ -81,9 +86,6 @@ def run_bench(consumers: int = 100_000, days: int = 8, url: str | None = None, r
     out = out or sys.stdout
     workdir = Path(workdir or BENCH_DIR)
     workdir.mkdir(parents=True, exist_ok=True)
-
-    def say(message: str) -> None:
-        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     load_average = os.getloadavg() if hasattr(os, "getloadavg") else None
     data = sample_data(workdir, consumers, days, say)
@@ -134,9 +136,6 @@ def run_append(consumers: int = 100_000, days: int = 8, url: str | None = None, 
     workdir = Path(workdir or BENCH_DIR)
     workdir.mkdir(parents=True, exist_ok=True)
 
-    def say(message: str) -> None:
-        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
     data = sample_data(workdir, consumers, days, say)
     result = measure_append(data, url, workdir, runs, consumers, days, baseline, say)
     result["config"] = {"consumers": consumers, "days": days, "runs": runs,
@@ -157,9 +156,6 @@ def run_browser(consumers: int = 100_000, days: int = 8, url: str | None = None,
     out = out or sys.stdout
     workdir = Path(workdir or BENCH_DIR)
     workdir.mkdir(parents=True, exist_ok=True)
-
-    def say(message: str) -> None:
-        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     result = run_browser_bench(url, consumers, days, changes, say, workdir)
     result["machine"] = {"cores": os.cpu_count(), "code": code_state()}
